@@ -1,0 +1,63 @@
+package com.apisentinel;
+
+import com.apisentinel.config.ConfigLoader;
+import com.apisentinel.config.InvalidConfigException;
+import com.apisentinel.config.SentinelConfig;
+import com.apisentinel.store.Migrations;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots API Sentinel: loads the configuration, starts Vert.x, deploys the verticles, and on SIGTERM
+ * drains them before the JVM exits. {@code migrate} as the only argument applies the schema and exits.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** SIGTERM to exit must stay under 10 s; the HTTP drain timeout is configured below this. */
+  private static final long STOP_TIMEOUT_SECONDS = 9;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    SentinelConfig config;
+    try {
+      config = ConfigLoader.load();
+    } catch (InvalidConfigException e) {
+      System.err.println("api-sentinel: invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (args.length == 1 && args[0].equals("migrate")) {
+      Migrations.migrate(config.database(), config.profile());
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Deployment.start(vertx, config)
+        .onSuccess(deployment -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, deployment), "sentinel-shutdown"));
+          LOG.info("API Sentinel listening on {}:{} (profile {}, database {})", config.http().host(),
+              config.http().port(), config.profile(), config.database());
+        })
+        .onFailure(failure -> {
+          LOG.error("start-up failed: {}", failure.getMessage());
+          vertx.close();
+          System.exit(1);
+        });
+  }
+
+  /** Runs on the JVM's shutdown thread, never an event loop, so waiting here blocks nothing. */
+  private static void stop(Vertx vertx, Deployment deployment) {
+    LOG.info("stopping: draining HTTP requests and the writer queue");
+    try {
+      deployment.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+          .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      LOG.info("stopped cleanly");
+    } catch (Exception e) {
+      LOG.error("shutdown did not complete cleanly: {}", e.toString());
+    }
+  }
+}

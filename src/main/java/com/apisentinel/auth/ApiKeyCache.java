@@ -1,0 +1,81 @@
+package com.apisentinel.auth;
+
+import com.apisentinel.bus.Addresses;
+import com.apisentinel.bus.Failures;
+import com.apisentinel.bus.KeyLookup;
+import com.apisentinel.bus.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * API key hash → principal, owned by one HTTP verticle (event-loop confined, no locks). Misses ask
+ * the auth verticle; concurrent misses for one key share one lookup. Answers — including "no such
+ * key" — are trusted for {@code ttl}, which bounds how long a revoked key keeps working on any node.
+ * The cache holds at most {@code maxEntries} keys, least recently used evicted first.
+ */
+public final class ApiKeyCache {
+
+  private record Entry(Principal principal, long expiresAtNanos) {
+  }
+
+  private final EventBus bus;
+  private final long ttlNanos;
+  private final LongSupplier nanoClock;
+  private final Map<String, Entry> entries;
+  private final Map<String, Future<Principal>> lookups = new HashMap<>();
+
+  public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock) {
+    this.bus = bus;
+    this.ttlNanos = ttl.toNanos();
+    this.nanoClock = nanoClock;
+    this.entries = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  /** Fails with {@link UnauthenticatedException}, or a {@link ReplyException} when storage is unavailable. */
+  public Future<Principal> authenticate(String apiKey) {
+    if (!ApiKeys.isWellFormed(apiKey)) {
+      return Future.failedFuture(new UnauthenticatedException("malformed API key"));
+    }
+    String hash = HexFormat.of().formatHex(ApiKeys.sha256(apiKey));
+    Entry entry = entries.get(hash);
+    if (entry != null && nanoClock.getAsLong() - entry.expiresAtNanos < 0) {
+      return answer(entry.principal);
+    }
+    return lookups.computeIfAbsent(hash, this::lookup).compose(ApiKeyCache::answer);
+  }
+
+  private Future<Principal> lookup(String hash) {
+    return bus.<Principal>request(Addresses.AUTH_KEY_LOOKUP, new KeyLookup(hash))
+        .map(Message::body)
+        .recover(failure -> isUnknownKey(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
+        .andThen(result -> {
+          lookups.remove(hash);
+          if (result.succeeded()) {
+            entries.put(hash, new Entry(result.result(), nanoClock.getAsLong() + ttlNanos));
+          }
+        });
+  }
+
+  private static boolean isUnknownKey(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureCode() == Failures.UNAUTHENTICATED;
+  }
+
+  private static Future<Principal> answer(Principal principal) {
+    return principal == null
+        ? Future.failedFuture(new UnauthenticatedException("unknown, expired or revoked API key"))
+        : Future.succeededFuture(principal);
+  }
+}

@@ -1,0 +1,13 @@
+package com.apisentinel.bus;
+
+import com.apisentinel.ingest.Event;
+import java.util.List;
+import java.util.UUID;
+
+/** One ingest request's valid events, in request order, with duplicates inside the request already removed. */
+public record WriteRequest(UUID customerId, List<Event> events) {
+
+  public WriteRequest {
+    events = List.copyOf(events);
+  }
+}

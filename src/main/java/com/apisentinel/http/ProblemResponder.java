@@ -1,0 +1,118 @@
+package com.apisentinel.http;
+
+import com.apisentinel.auth.UnauthenticatedException;
+import com.apisentinel.body.InvalidBodyException;
+import com.apisentinel.body.MalformedBodyException;
+import com.apisentinel.bus.Failures;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: every error a client sees is a problem
+ * document, and nothing internal (stack trace, SQL, class name) ever leaves the process.
+ */
+final class ProblemResponder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+  static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
+  private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
+  private static final String RETRY_AFTER_SECONDS = "1";
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    Problem problem = toProblem(ctx);
+    if (problem.status() >= 500 && problem.status() != 503) {
+      LOG.error("request {} to {} failed", ResponseHeaders.requestId(ctx), ctx.request().path(), ctx.failure());
+    }
+    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
+    if (problem.status() == 401) {
+      response.putHeader(WWW_AUTHENTICATE, "Bearer");
+    }
+    if (problem.status() == 503) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    boolean closeAfter = problem.status() == 413;
+    if (closeAfter) {
+      // The rest of an oversized body is never read: the connection ends with the answer.
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    response.end(problem.toJson(ResponseHeaders.requestId(ctx)).toBuffer()).onComplete(done -> {
+      if (closeAfter) {
+        ctx.request().connection().close();
+      }
+    });
+  }
+
+  private static Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      return forStatus(ctx.statusCode());
+    }
+    if (failure instanceof ProblemException p) {
+      return p.problem();
+    }
+    if (failure instanceof MalformedBodyException) {
+      return new Problem(400, "malformed-body", "Malformed request body", failure.getMessage());
+    }
+    if (failure instanceof InvalidBodyException invalid) {
+      return new Problem(422, "validation-failed", "Invalid fields", invalid.getMessage(), invalid.errors());
+    }
+    if (failure instanceof UnauthenticatedException) {
+      return unauthenticated();
+    }
+    if (failure instanceof ReplyException reply) {
+      return fromReply(reply);
+    }
+    return forStatus(ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 500);
+  }
+
+  private static Problem fromReply(ReplyException reply) {
+    if (reply.failureType() == ReplyFailure.TIMEOUT) {
+      return new Problem(503, "storage-slow", "Storage too slow",
+          "the events were not committed in time; retry with the same eventIds");
+    }
+    if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new Problem(503, "unavailable", "Service unavailable", "the service is starting or stopping");
+    }
+    return switch (reply.failureCode()) {
+      case Failures.WRITER_QUEUE_FULL -> new Problem(503, "overloaded", "Overloaded",
+          "the ingest queue is full; retry with the same eventIds");
+      case Failures.SHUTTING_DOWN -> new Problem(503, "shutting-down", "Shutting down",
+          "this server is shutting down; retry with the same eventIds");
+      case Failures.DATA_REJECTED -> new Problem(422, "rejected-by-storage", "Rejected by storage",
+          "the storage refused these events; nothing was stored");
+      case Failures.UNAUTHENTICATED -> unauthenticated();
+      case Failures.EMAIL_TAKEN -> new Problem(409, "email-taken", "Email taken",
+          "an account with this email already exists");
+      default -> new Problem(503, "storage-unavailable", "Storage unavailable",
+          "the database is unavailable; nothing was stored, retry later");
+    };
+  }
+
+  private static Problem unauthenticated() {
+    return new Problem(401, "unauthenticated", "Unauthenticated",
+        "a valid credential is required: Authorization: Bearer <API key or access token>");
+  }
+
+  private static Problem forStatus(int status) {
+    return switch (status) {
+      case 404 -> new Problem(404, "not-found", "Not found", "no such resource");
+      case 405 -> new Problem(405, "method-not-allowed", "Method not allowed", "this method is not allowed here");
+      case 400 -> new Problem(400, "bad-request", "Bad request", "the request could not be understood");
+      case 413 -> new Problem(413, "payload-too-large", "Payload too large", "the request is too large");
+      default -> new Problem(500, "internal-error", "Internal error",
+          "something went wrong on our side; the request id identifies it in our logs");
+    };
+  }
+}

@@ -1,0 +1,29 @@
+package com.apisentinel.ingest;
+
+import com.apisentinel.body.FieldError;
+
+import java.util.List;
+
+/**
+ * The fate of one event of a request, in request order: valid ({@code event} set), a repeat of an
+ * earlier {@code eventId} of the same request, or rejected with its field errors. {@code eventId}
+ * echoes what the client sent (or the one generated for it); null when it was unusable.
+ */
+public record ParsedEvent(String eventId, Event event, boolean repeatInRequest, List<FieldError> errors) {
+
+  static ParsedEvent valid(Event event) {
+    return new ParsedEvent(event.eventId(), event, false, List.of());
+  }
+
+  static ParsedEvent repeat(String eventId) {
+    return new ParsedEvent(eventId, null, true, List.of());
+  }
+
+  static ParsedEvent rejected(String eventId, List<FieldError> errors) {
+    return new ParsedEvent(eventId, null, false, List.copyOf(errors));
+  }
+
+  public boolean isValid() {
+    return event != null;
+  }
+}
