@@ -53,8 +53,12 @@ public final class Main {
   private static void stop(Vertx vertx, Deployment deployment) {
     LOG.info("stopping: draining HTTP requests and the writer queue");
     try {
-      deployment.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+      deployment.stop().toCompletionStage().toCompletableFuture()
           .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // Closed separately: a callback chained on the closing instance would have no thread left to run on.
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       LOG.info("stopped cleanly");
     } catch (Exception e) {
       LOG.error("shutdown did not complete cleanly: {}", e.toString());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
@@ -84,11 +85,12 @@ final class EventRules {
 
   private Instant occurredAt() {
     if (d.occurredAt == null) {
-      return receivedAt;
+      return receivedAt.truncatedTo(ChronoUnit.MICROS);
     }
     Instant at;
     try {
-      at = OffsetDateTime.parse(d.occurredAt).toInstant();
+      // PostgreSQL keeps microseconds: truncate here so what is validated is exactly what is stored.
+      at = OffsetDateTime.parse(d.occurredAt).toInstant().truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
       fail("occurredAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-11-22T10:15:30.123Z");
       return null;

@@ -1,0 +1,62 @@
+package com.apisentinel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsComeFromConfigDirectory() {
+    SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "dev"));
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().maxBodyBytes()).isEqualTo(1 << 20);
+    assertThat(config.database().host()).isEqualTo("127.0.0.1");
+    assertThat(config.database().database()).isEqualTo("sentinel");
+    assertThat(config.database().user()).isEqualTo("postgres");
+    assertThat(config.database().password()).isNull();
+    assertThat(config.writer().maxDelay()).isEqualTo(Duration.ofMillis(2));
+    assertThat(config.security().adminToken()).isEmpty();
+  }
+
+  @Test
+  void databaseUrlIsParsedAndItsPasswordNeverPrinted() {
+    SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "dev",
+        "sentinel.database.url", "postgresql://app:s3cret@db.internal:6543/events"));
+    DatabaseConfig db = config.database();
+    assertThat(db.host()).isEqualTo("db.internal");
+    assertThat(db.port()).isEqualTo(6543);
+    assertThat(db.database()).isEqualTo("events");
+    assertThat(db.password()).isEqualTo("s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void badValueStopsStartUpNamingTheSetting() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.http.port", "eighty")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("sentinel.http.port").hasMessageContaining("whole number");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.http.port", 70000)))
+        .hasMessageContaining("sentinel.http.port must be from 0 to 65535");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.database.url", "mysql://x")))
+        .hasMessageContaining("sentinel.database.url");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "staging")))
+        .hasMessageContaining("sentinel.profile must be dev or prod");
+  }
+
+  @Test
+  void prodRequiresAStrongAdminTokenAndNeverEchoesIt() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod")))
+        .hasMessageContaining("sentinel.security.adminToken");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.security.adminToken", "short")))
+        .hasMessageContaining("at least 32").hasMessageNotContaining("short\"");
+    String token = "t".repeat(40);
+    SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token));
+    assertThat(config.profile()).isEqualTo(Profile.PROD);
+    assertThat(config.security().adminToken()).contains(token);
+    assertThat(config.toString()).doesNotContain(token);
+  }
+}
