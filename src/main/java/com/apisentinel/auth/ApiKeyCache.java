@@ -5,6 +5,7 @@ import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
 import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -22,6 +23,9 @@ import java.util.function.LongSupplier;
  * The cache holds at most {@code maxEntries} keys, least recently used evicted first.
  */
 public final class ApiKeyCache {
+
+  /** A hung database must turn into a prompt 503, not a request that waits for the bus's 30 s default. */
+  private static final DeliveryOptions LOOKUP_OPTIONS = new DeliveryOptions().setSendTimeout(2000);
 
   private record Entry(Principal principal, long expiresAtNanos) {
   }
@@ -58,7 +62,7 @@ public final class ApiKeyCache {
   }
 
   private Future<Principal> lookup(String hash) {
-    return bus.<Principal>request(Addresses.AUTH_KEY_LOOKUP, new KeyLookup(hash))
+    return bus.<Principal>request(Addresses.AUTH_KEY_LOOKUP, new KeyLookup(hash), LOOKUP_OPTIONS)
         .map(Message::body)
         .recover(failure -> isUnknownKey(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .andThen(result -> {

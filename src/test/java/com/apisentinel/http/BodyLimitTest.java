@@ -1,0 +1,134 @@
+package com.apisentinel.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.apisentinel.support.Events;
+import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Oversized bodies over raw sockets, to see exactly when the server answers and hangs up. */
+class BodyLimitTest {
+
+  private static TestDatabase database;
+  private static TestServer server;
+  private static String apiKey;
+
+  @BeforeAll
+  static void start() {
+    database = TestDatabase.create(BodyLimitTest.class);
+    server = TestServer.start(database.url());
+    apiKey = server.registerApiKey();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    database.close();
+  }
+
+  private String headers(String extra) {
+    return "POST /api/v1/analytics/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + apiKey
+        + "\r\nContent-Type: application/json\r\n" + extra + "\r\n";
+  }
+
+  @Test
+  void declaredOversizeIsRefusedBeforeTheBodyIsSent() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(headers("Content-Length: 5000000\r\n").getBytes(StandardCharsets.US_ASCII));
+      String response = readUntilClosed(socket.getInputStream());
+      assertThat(response).startsWith("HTTP/1.1 413").contains("payload-too-large").contains("connection: close");
+    }
+  }
+
+  @Test
+  void chunkedBodyIsCutOffAtTheLimitAndTheConnectionClosed() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(headers("Transfer-Encoding: chunked\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = ("{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
+      int sent = 0;
+      try {
+        // Up to 8 MiB: the server must hang up long before, after about 1 MiB.
+        while (sent < 8 << 20) {
+          out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          sent += chunk.length;
+        }
+      } catch (SocketException expected) {
+        // The server closed the connection while we were still sending: what this test wants.
+      }
+      String response = readUntilClosed(socket.getInputStream());
+      assertThat(response).startsWith("HTTP/1.1 413");
+      assertThat(sent).isLessThan(8 << 20);
+    }
+  }
+
+  @Test
+  void gzipBombStopsAtTheDecompressedLimit() throws IOException {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(compressed)) {
+      gz.write("{\"events\":[".getBytes(StandardCharsets.US_ASCII));
+      byte[] spaces = new byte[1 << 20];
+      java.util.Arrays.fill(spaces, (byte) ' ');
+      for (int i = 0; i < 64; i++) {
+        gz.write(spaces);
+      }
+    }
+    byte[] bomb = compressed.toByteArray();
+    assertThat(bomb.length).isLessThan(1 << 20);
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(headers("Content-Encoding: gzip\r\nContent-Length: " + bomb.length + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      try {
+        out.write(bomb);
+      } catch (SocketException expected) {
+        // closed early
+      }
+      assertThat(readUntilClosed(socket.getInputStream())).startsWith("HTTP/1.1 413");
+    }
+    assertThat(server.get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void bodyJustUnderTheLimitIsRead() {
+    String padding = "x".repeat(4000);
+    StringBuilder batch = new StringBuilder("{\"events\":[");
+    for (int i = 0; i < 240; i++) {
+      batch.append(i == 0 ? "" : ",").append(Events.direct(Events.freshId()).put("pad", padding).encode());
+    }
+    batch.append("]}");
+    assertThat(batch.length()).isBetween(900_000, 1 << 20);
+    // Every event carries an unknown field, so all are rejected: proof the body was read and parsed.
+    assertThat(server.postJson("/api/v1/analytics/events", apiKey, batch.toString()).statusCode()).isEqualTo(422);
+  }
+
+  private static String readUntilClosed(InputStream in) throws IOException {
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        received.write(buffer, 0, n);
+      }
+    } catch (SocketException reset) {
+      // A reset after the answer still counts as closed.
+    }
+    return received.toString(StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT)
+        .replaceFirst("^http/1.1", "HTTP/1.1");
+  }
+}

@@ -1,0 +1,108 @@
+package com.apisentinel.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RegistrationTest {
+
+  private static final String REGISTER = "/api/v1/customers/register";
+  private static final String PASSWORD = "correct horse battery";
+  private static TestDatabase database;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    database = TestDatabase.create(RegistrationTest.class);
+    server = TestServer.start(database.url());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    database.close();
+  }
+
+  private static JsonObject body(String email) {
+    return new JsonObject().put("email", email).put("password", PASSWORD).put("companyName", "Acme Ltd");
+  }
+
+  private static String email() {
+    return "Owner." + UUID.randomUUID() + "@Example.com";
+  }
+
+  @Test
+  void registrationReturnsTheCustomerAndAWorkingKeyShownOnce() {
+    String email = email();
+    HttpResponse<String> response = server.postJson(REGISTER, null, body(email).encode());
+    assertThat(response.statusCode()).isEqualTo(201);
+    JsonObject json = new JsonObject(response.body());
+    JsonObject customer = json.getJsonObject("customer");
+    assertThat(customer.getString("email")).isEqualTo(email);
+    assertThat(customer.getString("companyName")).isEqualTo("Acme Ltd");
+    assertThat(customer.getString("tier")).isEqualTo("free");
+    assertThat(customer.fieldNames()).contains("id", "primaryGateway", "secondaryGateway", "createdAt", "updatedAt");
+    JsonObject key = json.getJsonObject("apiKey");
+    assertThat(key.getString("key")).startsWith("sk_live_");
+    assertThat(key.getString("prefix")).isEqualTo(key.getString("key").substring(0, 12));
+
+    HttpResponse<String> ingest = server.postJson("/api/v1/analytics/events", key.getString("key"),
+        com.apisentinel.support.Events.direct(com.apisentinel.support.Events.freshId()).encode());
+    assertThat(ingest.statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void neitherThePasswordNorTheKeyIsStored() throws SQLException {
+    String email = email();
+    JsonObject json = new JsonObject(server.postJson(REGISTER, null, body(email).encode()).body());
+    String key = json.getJsonObject("apiKey").getString("key");
+    try (var c = database.connect(); var s = c.prepareStatement("""
+        SELECT c.password_hash, k.key_hash, k.prefix, c::text, k::text
+          FROM customers c JOIN api_keys k ON k.customer_id = c.id WHERE c.email = ?""")) {
+      s.setString(1, email);
+      var row = s.executeQuery();
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").doesNotContain(PASSWORD);
+      assertThat(row.getBytes(2)).isEqualTo(com.apisentinel.auth.ApiKeys.sha256(key));
+      assertThat(row.getString(4) + row.getString(5)).doesNotContain(PASSWORD).doesNotContain(key);
+    }
+  }
+
+  @Test
+  void emailIsUniqueIgnoringCase() {
+    String email = email();
+    assertThat(server.postJson(REGISTER, null, body(email).encode()).statusCode()).isEqualTo(201);
+    HttpResponse<String> again = server.postJson(REGISTER, null, body(email.toUpperCase()).encode());
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(again.body()).getString("type")).endsWith("/email-taken");
+  }
+
+  @Test
+  void invalidFieldsAndExtraFieldsAreA422() {
+    HttpResponse<String> response = server.postJson(REGISTER, null,
+        new JsonObject().put("email", "not-an-email").put("password", "short").put("companyName", "")
+            .put("tier", "enterprise").encode());
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(new JsonObject(response.body()).getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")))
+        .containsExactlyInAnyOrder("tier", "email", "password", "companyName");
+  }
+
+  @Test
+  void passwordLengthBoundsAreTenAndOneHundredTwentyEight() {
+    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(10)).encode()).statusCode())
+        .isEqualTo(201);
+    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(9)).encode()).statusCode())
+        .isEqualTo(422);
+    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(129)).encode()).statusCode())
+        .isEqualTo(422);
+  }
+}
