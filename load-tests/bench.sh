@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Measures, in one run on this machine: the server's GET /health rate (HTTP ceiling), single-event
+# ingest, 100-event batch ingest, and PostgreSQL's own COPY of the same rows (two parallel streams,
+# storage ceiling). Every ingest run uses fresh eventIds and is checked: rows stored == events acked.
+#
+# Usage: load-tests/bench.sh [duration=30s] [single_connections=256] [batch_connections=64]
+# Needs: wrk, psql, a built target/api-sentinel.jar (mvn -DskipTests package), PostgreSQL on PGHOST:PGPORT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${1:-30s}
+SINGLE_CONNECTIONS=${2:-256}
+BATCH_CONNECTIONS=${3:-64}
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PORT=${BENCH_PORT:-18080}
+DB=sentinel_bench
+WRK_THREADS=2
+export PGHOST PGPORT PGUSER=postgres
+
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+SENTINEL_HTTP_PORT=$PORT SENTINEL_DB_URL="postgresql://postgres@$PGHOST:$PGPORT/$DB" \
+  java ${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} -jar target/api-sentinel.jar > target/bench-server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+
+KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/customers/register" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"bench-$(date +%s%N)@example.com\",\"password\":\"benchmark password\",\"companyName\":\"Bench\"}" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
+export SENTINEL_API_KEY=$KEY
+rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
+result() { grep -E '^(acked|ok)_' "$1"; }
+
+echo "== warm-up (10s single, not recorded)"
+SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c64 -d10s -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
+BASE=$(rows)
+
+echo "== GET /health, $SINGLE_CONNECTIONS connections, $DURATION"
+wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"$DURATION" -s load-tests/wrk/health.lua "http://127.0.0.1:$PORT" > target/bench-health.txt
+result target/bench-health.txt
+
+echo "== single-event POST, $SINGLE_CONNECTIONS connections, $DURATION"
+SENTINEL_RUN="s$(date +%s)" wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"$DURATION" --timeout 10s \
+  -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > target/bench-single.txt
+result target/bench-single.txt
+AFTER_SINGLE=$(rows)
+ACKED_SINGLE=$(grep -o 'acked_events=[0-9]*' target/bench-single.txt | cut -d= -f2)
+# wrk stops counting at the deadline while requests are still in flight: those commit without an
+# acknowledgement, so stored - acked must lie in [0, connections x events per request].
+echo "rows stored: $((AFTER_SINGLE - BASE)), events acknowledged: $ACKED_SINGLE, in flight at stop <= $SINGLE_CONNECTIONS"
+
+echo "== 100-event batch POST, $BATCH_CONNECTIONS connections, $DURATION"
+SENTINEL_RUN="b$(date +%s)" wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"$DURATION" --timeout 10s \
+  -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > target/bench-batch.txt
+result target/bench-batch.txt
+AFTER_BATCH=$(rows)
+ACKED_BATCH=$(grep -o 'acked_events=[0-9]*' target/bench-batch.txt | cut -d= -f2)
+echo "rows stored: $((AFTER_BATCH - AFTER_SINGLE)), events acknowledged: $ACKED_BATCH, in flight at stop <= $((BATCH_CONNECTIONS * 100))"
+
+echo "== PostgreSQL COPY of the same rows into an identical table, two parallel streams"
+COPY_ROWS=$(( ACKED_BATCH / 2 ))
+psql -q -d $DB <<SQL
+DROP TABLE IF EXISTS events_copy;
+CREATE TABLE events_copy (LIKE events INCLUDING ALL);
+COPY (SELECT * FROM events ORDER BY received_at DESC LIMIT $((COPY_ROWS * 2))) TO '/tmp/sentinel_copy_all.csv' CSV;
+SQL
+split -n l/2 -d /tmp/sentinel_copy_all.csv /tmp/sentinel_copy_part_
+START=$(date +%s.%N)
+psql -q -d $DB -c "\\copy events_copy FROM '/tmp/sentinel_copy_part_00' CSV" & COPY1=$!
+psql -q -d $DB -c "\\copy events_copy FROM '/tmp/sentinel_copy_part_01' CSV" & COPY2=$!
+wait $COPY1 $COPY2
+END=$(date +%s.%N)
+COPIED=$(psql -tA -d $DB -c "SELECT count(*) FROM events_copy")
+python3 -c "print(f'copy_rows=$COPIED copy_events_per_s={$COPIED/($END-$START):.0f}')"
+rm -f /tmp/sentinel_copy_all.csv /tmp/sentinel_copy_part_0*
