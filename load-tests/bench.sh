@@ -34,29 +34,32 @@ result() { grep -E '^(acked|ok)_' "$1"; }
 
 echo "== warm-up (10s single, not recorded)"
 SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c64 -d10s -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
-BASE=$(rows)
 
 echo "== GET /health, $SINGLE_CONNECTIONS connections, $DURATION"
 wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"$DURATION" -s load-tests/wrk/health.lua "http://127.0.0.1:$PORT" > target/bench-health.txt
 result target/bench-health.txt
 
-echo "== single-event POST, $SINGLE_CONNECTIONS connections, $DURATION"
-SENTINEL_RUN="s$(date +%s)" wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"$DURATION" --timeout 10s \
-  -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > target/bench-single.txt
-result target/bench-single.txt
-AFTER_SINGLE=$(rows)
-ACKED_SINGLE=$(grep -o 'acked_events=[0-9]*' target/bench-single.txt | cut -d= -f2)
+# ingest_run NAME CONNECTIONS SCRIPT EVENTS_PER_REQUEST: one wrk run, then stored vs acknowledged.
 # wrk stops counting at the deadline while requests are still in flight: those commit without an
 # acknowledgement, so stored - acked must lie in [0, connections x events per request].
-echo "rows stored: $((AFTER_SINGLE - BASE)), events acknowledged: $ACKED_SINGLE, in flight at stop <= $SINGLE_CONNECTIONS"
+ingest_run() {
+  local before after acked
+  before=$(rows)
+  SENTINEL_RUN="$1$(date +%s)" wrk -t$WRK_THREADS -c"$2" -d"$DURATION" --timeout 10s -s "load-tests/wrk/$3" \
+    "http://127.0.0.1:$PORT" > "target/bench-$1.txt"
+  result "target/bench-$1.txt"
+  after=$(rows)
+  acked=$(grep -o 'acked_events=[0-9]*' "target/bench-$1.txt" | cut -d= -f2)
+  echo "rows stored: $((after - before)), events acknowledged: $acked, in flight at stop <= $(($2 * $4))"
+  LAST_ACKED=$acked
+}
+
+echo "== single-event POST, $SINGLE_CONNECTIONS connections, $DURATION"
+ingest_run single "$SINGLE_CONNECTIONS" ingest-single.lua 1
 
 echo "== 100-event batch POST, $BATCH_CONNECTIONS connections, $DURATION"
-SENTINEL_RUN="b$(date +%s)" wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"$DURATION" --timeout 10s \
-  -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > target/bench-batch.txt
-result target/bench-batch.txt
-AFTER_BATCH=$(rows)
-ACKED_BATCH=$(grep -o 'acked_events=[0-9]*' target/bench-batch.txt | cut -d= -f2)
-echo "rows stored: $((AFTER_BATCH - AFTER_SINGLE)), events acknowledged: $ACKED_BATCH, in flight at stop <= $((BATCH_CONNECTIONS * 100))"
+ingest_run batch "$BATCH_CONNECTIONS" ingest-batch.lua 100
+ACKED_BATCH=$LAST_ACKED
 
 echo "== PostgreSQL COPY of the same rows into an identical table, two parallel streams"
 COPY_ROWS=$(( ACKED_BATCH / 2 ))

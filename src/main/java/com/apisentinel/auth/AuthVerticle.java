@@ -5,7 +5,6 @@ import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
 import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.RegisterCommand;
-import com.apisentinel.bus.Registration;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.store.AccountStore;
 import com.apisentinel.store.Database;

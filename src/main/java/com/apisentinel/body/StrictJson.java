@@ -18,10 +18,10 @@ import java.io.IOException;
 public final class StrictJson {
 
   /** No valid body nests deeper than body → events → event → metadata; the margin only improves messages. */
-  public static final int MAX_NESTING_DEPTH = 16;
+  private static final int MAX_NESTING_DEPTH = 16;
   /** Longer than any valid field (metadata is capped at 4 KiB), far below the body limit. */
-  public static final int MAX_STRING_LENGTH = 16 * 1024;
-  public static final int MAX_NUMBER_LENGTH = 64;
+  private static final int MAX_STRING_LENGTH = 16 * 1024;
+  private static final int MAX_NUMBER_LENGTH = 64;
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()

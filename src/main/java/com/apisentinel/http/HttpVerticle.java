@@ -69,8 +69,4 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .eventually(() -> pool.close());
   }
-
-  public int actualPort() {
-    return server.actualPort();
-  }
 }

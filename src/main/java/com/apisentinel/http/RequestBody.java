@@ -1,5 +1,6 @@
 package com.apisentinel.http;
 
+import com.apisentinel.body.MalformedBodyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +50,7 @@ final class RequestBody {
         buffer.appendBuffer(chunk);
       }
     });
-    request.exceptionHandler(failure -> body.tryFail(new com.apisentinel.body.MalformedBodyException(
+    request.exceptionHandler(failure -> body.tryFail(new MalformedBodyException(
         "the request body could not be read (invalid gzip data?)")));
     request.endHandler(v -> body.tryComplete(buffer.getBytes()));
     request.resume();

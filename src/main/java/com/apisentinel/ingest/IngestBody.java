@@ -8,8 +8,4 @@ public record IngestBody(boolean batch, List<ParsedEvent> items) {
   public List<Event> validEvents() {
     return items.stream().filter(ParsedEvent::isValid).map(ParsedEvent::event).toList();
   }
-
-  public boolean noneValid() {
-    return items.stream().noneMatch(item -> item.isValid() || item.repeatInRequest());
-  }
 }
