@@ -39,7 +39,7 @@ public final class Deployment {
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database())))
-        .compose(writer -> vertx.deployVerticle(new AuthVerticle(config.database()))
+        .compose(writer -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt()))
             .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config),
                     new DeploymentOptions().setInstances(httpInstances))
                 .map(http -> new Deployment(vertx, writer, auth, http))));

@@ -5,44 +5,73 @@ import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
 import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.RegisterCommand;
+import com.apisentinel.bus.Registration;
+import com.apisentinel.bus.SessionCommands;
 import com.apisentinel.config.DatabaseConfig;
+import com.apisentinel.config.JwtConfig;
 import com.apisentinel.store.AccountStore;
+import com.apisentinel.store.AuditLog;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EmailTakenException;
+import com.apisentinel.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Pool;
 import java.util.HexFormat;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Owns customers' credentials: registration (argon2id on a worker) and API key lookups. */
+/**
+ * Owns customers' credentials: registration, logins and sessions (argon2id on workers), API key
+ * lookups, and the revocation list every HTTP verticle enforces (polled from PostgreSQL, so
+ * revocations made on other nodes arrive within {@link #REVOCATION_POLL_MS}).
+ */
 public final class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   static final String FIRST_KEY_NAME = "default";
+  private static final long REVOCATION_POLL_MS = 1000;
 
   private final DatabaseConfig database;
+  private final JwtConfig jwt;
   private Pool pool;
   private AccountStore accounts;
+  private SessionStore sessionStore;
+  private AuditLog audit;
+  private SessionService sessions;
+  private long revocationTimer;
 
-  public AuthVerticle(DatabaseConfig database) {
+  public AuthVerticle(DatabaseConfig database, JwtConfig jwt) {
     this.database = database;
+    this.jwt = jwt;
   }
 
   @Override
   public Future<?> start() {
+    if (jwt.generatedKeys()) {
+      LOG.warn("dev profile: no JWT key pair configured; using a throw-away ES256 pair (tokens die with this process)");
+    }
     pool = Database.sharedPool(vertx, database);
     accounts = new AccountStore(pool);
+    sessionStore = new SessionStore(pool);
+    audit = new AuditLog(pool);
+    sessions = new SessionService(vertx, jwt, accounts, sessionStore, audit);
+    revocationTimer = vertx.setPeriodic(REVOCATION_POLL_MS, id -> publishRevocations());
     var bus = vertx.eventBus();
     return Future.all(
         bus.<RegisterCommand>consumer(Addresses.AUTH_REGISTER, this::register).completion(),
-        bus.<KeyLookup>consumer(Addresses.AUTH_KEY_LOOKUP, this::lookupKey).completion());
+        bus.<KeyLookup>consumer(Addresses.AUTH_KEY_LOOKUP, this::lookupKey).completion(),
+        bus.<SessionCommands.Login>consumer(Addresses.AUTH_LOGIN, m -> answer(m, sessions::login)).completion(),
+        bus.<SessionCommands.Refresh>consumer(Addresses.AUTH_REFRESH, m -> answer(m, sessions::refresh)).completion(),
+        bus.<SessionCommands.Logout>consumer(Addresses.AUTH_LOGOUT, m -> answer(m, sessions::logout)).completion());
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(revocationTimer);
     return pool.close();
   }
 
@@ -52,16 +81,17 @@ public final class AuthVerticle extends VerticleBase {
     vertx.executeBlocking(() -> Passwords.hash(command.password()), false)
         .compose(passwordHash -> accounts.register(new AccountStore.NewAccount(command.email(), passwordHash,
             command.companyName(), FIRST_KEY_NAME, key.key(), key.hash(), key.prefix())))
+        .compose(registered -> sessions.open(registered.customer().id(), registered.customer().tier())
+            .map(tokens -> new Registration(registered.customer(), registered.key(), tokens)))
         .onSuccess(registration -> {
-          LOG.info("registered customer {} (request {})", registration.customer().id(), command.requestId());
+          audit.record(registration.customer().id(), "register", command.clientAddress(), command.requestId(), null);
           message.reply(registration);
         })
         .onFailure(failure -> {
           if (failure instanceof EmailTakenException) {
             message.fail(Failures.EMAIL_TAKEN, "email taken");
           } else {
-            LOG.warn("registration failed (request {}): {}", command.requestId(), failure.toString());
-            message.fail(Failures.STORAGE_UNAVAILABLE, "storage unavailable");
+            fail(message, failure);
           }
         });
   }
@@ -69,10 +99,7 @@ public final class AuthVerticle extends VerticleBase {
   private void lookupKey(Message<KeyLookup> message) {
     accounts.findActiveKey(HexFormat.of().parseHex(message.body().keyHash()))
         .onSuccess(principal -> replyPrincipal(message, principal))
-        .onFailure(failure -> {
-          LOG.warn("API key lookup failed: {}", failure.toString());
-          message.fail(Failures.STORAGE_UNAVAILABLE, "storage unavailable");
-        });
+        .onFailure(failure -> fail(message, failure));
   }
 
   private static void replyPrincipal(Message<KeyLookup> message, Principal principal) {
@@ -81,5 +108,25 @@ public final class AuthVerticle extends VerticleBase {
     } else {
       message.reply(principal);
     }
+  }
+
+  private static <T, R> void answer(Message<T> message, Function<T, Future<R>> handler) {
+    handler.apply(message.body()).onSuccess(message::reply).onFailure(failure -> fail(message, failure));
+  }
+
+  /** Failures a client caused travel with their code; anything else is storage trouble (503). */
+  private static void fail(Message<?> message, Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureCode() > 0) {
+      message.fail(reply.failureCode(), reply.getMessage());
+    } else {
+      LOG.warn("auth request on {} failed: {}", message.address(), failure.toString());
+      message.fail(Failures.STORAGE_UNAVAILABLE, "storage unavailable");
+    }
+  }
+
+  private void publishRevocations() {
+    sessionStore.activeRevocations()
+        .onSuccess(snapshot -> vertx.eventBus().publish(Addresses.AUTH_REVOCATIONS, snapshot))
+        .onFailure(failure -> LOG.debug("revocation poll failed: {}", failure.toString()));
   }
 }

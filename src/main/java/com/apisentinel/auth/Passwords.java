@@ -16,6 +16,16 @@ final class Passwords {
   private Passwords() {
   }
 
+  /**
+   * A hash of a random password: checking a login for an unknown email against it costs the same
+   * time as a real check, so response times do not reveal which emails are registered.
+   */
+  static final String DECOY_HASH = hash("decoy password that matches no login");
+
+  static boolean matches(String password, String phcHash) {
+    return Password.check(password, phcHash).with(ARGON2ID);
+  }
+
   /** @return a PHC string ($argon2id$v=19$m=19456,t=2,p=1$salt$hash) */
   static String hash(String password) {
     return Password.hash(password).addRandomSalt(SALT_BYTES).with(ARGON2ID).getResult();

@@ -15,6 +15,10 @@ public final class Failures {
   public static final int DATA_REJECTED = 4;
   public static final int UNAUTHENTICATED = 5;
   public static final int EMAIL_TAKEN = 6;
+  /** Too many failed logins; the failure message is the number of seconds to wait. */
+  public static final int THROTTLED = 7;
+  /** No such resource for this customer (another tenant's ids look the same). */
+  public static final int NOT_FOUND = 8;
 
   private Failures() {
   }

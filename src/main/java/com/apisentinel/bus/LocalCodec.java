@@ -25,6 +25,11 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     register(eventBus, Registration.class);
     register(eventBus, KeyLookup.class);
     register(eventBus, Principal.class);
+    register(eventBus, TokenPair.class);
+    register(eventBus, SessionCommands.Login.class);
+    register(eventBus, SessionCommands.Refresh.class);
+    register(eventBus, SessionCommands.Logout.class);
+    register(eventBus, Revocations.class);
   }
 
   private static <T> void register(EventBus eventBus, Class<T> type) {

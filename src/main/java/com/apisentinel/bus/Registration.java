@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A new customer and its first API key, whose full value ({@code key}) is shown this once only. */
-public record Registration(Customer customer, IssuedKey apiKey) {
+public record Registration(Customer customer, IssuedKey apiKey, TokenPair tokens) {
 
   public record Customer(UUID id, String email, String companyName, String tier, String primaryGateway,
                          String secondaryGateway, Instant createdAt, Instant updatedAt) {

@@ -111,7 +111,25 @@ public final class ConfigLoader {
       throw invalid(c, "security.adminToken", "is required in the prod profile (SENTINEL_ADMIN_TOKEN)");
     }
     return new SecurityConfig(adminToken, millisIn(c, "security.apiKeyCacheTtlMs", 0, 60_000),
-        intIn(c, "security.apiKeyCacheSize", 16, 10_000_000));
+        intIn(c, "security.apiKeyCacheSize", 16, 10_000_000), jwt(c, profile));
+  }
+
+  private static JwtConfig jwt(Config c, Profile profile) {
+    String privateKey = JwtKeys.read(string(c, "security.jwt.privateKey"), string(c, "security.jwt.privateKeyFile"),
+        "sentinel.security.jwt.privateKeyFile");
+    String publicKey = JwtKeys.read(string(c, "security.jwt.publicKey"), string(c, "security.jwt.publicKeyFile"),
+        "sentinel.security.jwt.publicKeyFile");
+    boolean generated = privateKey.isEmpty() && publicKey.isEmpty();
+    if (generated && profile == Profile.PROD) {
+      throw invalid(c, "security.jwt.privateKeyFile", "and publicKeyFile (or SENTINEL_JWT_PRIVATE_KEY and "
+          + "SENTINEL_JWT_PUBLIC_KEY) are required in the prod profile");
+    }
+    JwtKeys.Pem pem = generated ? JwtKeys.generate() : new JwtKeys.Pem(privateKey, publicKey);
+    JwtKeys.check(pem);
+    return new JwtConfig(string(c, "security.jwt.issuer"), string(c, "security.jwt.audience"),
+        Duration.ofSeconds(intIn(c, "security.jwt.accessTokenTtlSeconds", 60, 86_400)),
+        Duration.ofSeconds(intIn(c, "security.jwt.refreshTokenTtlSeconds", 3600, 31_536_000)),
+        pem.privateKey(), pem.publicKey(), generated);
   }
 
   private static String string(Config c, String path) {

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Secrets live here; {@link #toString()} never prints them. */
-public record SecurityConfig(Optional<String> adminToken, Duration apiKeyCacheTtl, int apiKeyCacheSize) {
+public record SecurityConfig(Optional<String> adminToken, Duration apiKeyCacheTtl, int apiKeyCacheSize,
+                             JwtConfig jwt) {
 
   @Override
   public String toString() {
     return "SecurityConfig[adminToken=" + (adminToken.isPresent() ? "***" : "<unset>")
-        + ", apiKeyCacheTtl=" + apiKeyCacheTtl + ", apiKeyCacheSize=" + apiKeyCacheSize + "]";
+        + ", apiKeyCacheTtl=" + apiKeyCacheTtl + ", apiKeyCacheSize=" + apiKeyCacheSize + ", jwt=" + jwt + "]";
   }
 }

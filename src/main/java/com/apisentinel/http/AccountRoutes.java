@@ -1,6 +1,5 @@
 package com.apisentinel.http;
 
-import com.apisentinel.body.StrictJson;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.RegisterCommand;
 import com.apisentinel.bus.Registration;
@@ -14,8 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 final class AccountRoutes {
 
   static final String REGISTER_PATH = "/api/v1/customers/register";
-  /** Account bodies are a few fields; nothing legitimate comes near this. */
-  private static final int MAX_BODY_BYTES = 16 * 1024;
 
   private final EventBus bus;
 
@@ -25,10 +22,10 @@ final class AccountRoutes {
 
   void register(RoutingContext ctx) {
     ctx.request().pause();
-    RequestBody.readJson(ctx, MAX_BODY_BYTES)
-        .map(bytes -> RegistrationRules.validate(StrictJson.parseObject(bytes)))
+    SessionRoutes.readObject(ctx)
+        .map(RegistrationRules::validate)
         .compose(valid -> bus.<Registration>request(Addresses.AUTH_REGISTER, new RegisterCommand(valid.email(),
-            valid.password(), valid.companyName(), ctx.request().remoteAddress().host(),
+            valid.password(), valid.companyName(), SessionRoutes.clientAddress(ctx),
             ResponseHeaders.requestId(ctx))))
         .map(Message::body)
         .onSuccess(registration -> ctx.response().setStatusCode(201)
@@ -40,7 +37,7 @@ final class AccountRoutes {
   private static JsonObject toJson(Registration registration) {
     Registration.Customer c = registration.customer();
     Registration.IssuedKey k = registration.apiKey();
-    return new JsonObject()
+    return SessionRoutes.tokensJson(registration.tokens())
         .put("customer", new JsonObject()
             .put("id", c.id().toString()).put("email", c.email()).put("companyName", c.companyName())
             .put("tier", c.tier()).put("primaryGateway", c.primaryGateway())

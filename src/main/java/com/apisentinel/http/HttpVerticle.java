@@ -1,6 +1,10 @@
 package com.apisentinel.http;
 
+import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
+import com.apisentinel.auth.RevocationList;
+import com.apisentinel.bus.Addresses;
+import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.store.Database;
@@ -40,15 +44,20 @@ public final class HttpVerticle extends VerticleBase {
     var ingest = new IngestRoutes(bus, new IngestParser(Clock.systemUTC()), config.http().maxBodyBytes(),
         config.writer().ackTimeout());
     var accounts = new AccountRoutes(bus);
+    var sessions = new SessionRoutes(bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
-    var apiKey = new ApiKeyAuthentication(keys);
+    var revocations = new RevocationList(System::nanoTime);
+    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
 
     Router router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());
     router.get(HealthRoutes.LIVE_PATH).handler(health::live);
     router.get(HealthRoutes.READY_PATH).handler(health::ready);
     router.post(AccountRoutes.REGISTER_PATH).handler(accounts::register);
-    router.post(IngestRoutes.EVENTS_PATH).handler(apiKey).handler(ingest::ingest);
+    router.post(SessionRoutes.LOGIN_PATH).handler(sessions::login);
+    router.post(SessionRoutes.REFRESH_PATH).handler(sessions::refresh);
+    router.post(SessionRoutes.LOGOUT_PATH).handler(auth.sessionOnly()).handler(sessions::logout);
+    router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);
@@ -60,7 +69,8 @@ public final class HttpVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen();
+    return bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion()
+        .compose(v -> server.requestHandler(router).listen());
   }
 
   /** Graceful: stop accepting, let in-flight requests finish (they wait for COMMIT), then close. */

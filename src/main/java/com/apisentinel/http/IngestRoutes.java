@@ -40,7 +40,7 @@ final class IngestRoutes {
   }
 
   void ingest(RoutingContext ctx) {
-    UUID customerId = ApiKeyAuthentication.principal(ctx).customerId();
+    UUID customerId = Authentication.principal(ctx).customerId();
     RequestBody.readJson(ctx, maxBodyBytes)
         .map(parser::parse)
         .compose(body -> store(customerId, body).map(result -> answer(body, result)))

@@ -1,5 +1,6 @@
 package com.apisentinel.http;
 
+import com.apisentinel.auth.ForbiddenException;
 import com.apisentinel.auth.UnauthenticatedException;
 import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
@@ -42,6 +43,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (problem.status() == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
+    if (ctx.failure() instanceof ReplyException reply && reply.failureCode() == Failures.THROTTLED) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, reply.getMessage());
+    }
     boolean closeAfter = problem.status() == 413;
     if (closeAfter) {
       // The rest of an oversized body is never read: the connection ends with the answer.
@@ -71,6 +75,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (failure instanceof UnauthenticatedException) {
       return unauthenticated();
     }
+    if (failure instanceof ForbiddenException) {
+      return new Problem(403, "forbidden", "Forbidden", failure.getMessage());
+    }
     if (failure instanceof ReplyException reply) {
       return fromReply(reply);
     }
@@ -95,6 +102,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case Failures.UNAUTHENTICATED -> unauthenticated();
       case Failures.EMAIL_TAKEN -> new Problem(409, "email-taken", "Email taken",
           "an account with this email already exists");
+      case Failures.THROTTLED -> new Problem(429, "login-throttled", "Too many failed logins",
+          "too many failed logins; retry after " + reply.getMessage() + " s");
+      case Failures.NOT_FOUND -> forStatus(404);
       default -> new Problem(503, "storage-unavailable", "Storage unavailable",
           "the database is unavailable; nothing was stored, retry later");
     };

@@ -32,6 +32,9 @@ public final class AccountStore {
          AND k.revoked_at IS NULL
          AND (k.expires_at IS NULL OR k.expires_at > now())""";
 
+  private static final String FIND_LOGIN = """
+      SELECT id, password_hash, tier FROM customers WHERE email_normalized = $1""";
+
   private final Pool pool;
 
   public AccountStore(Pool pool) {
@@ -47,11 +50,14 @@ public final class AccountStore {
     }
   }
 
+  public record Registered(Registration.Customer customer, Registration.IssuedKey key) {
+  }
+
   /** Creates the customer and its first key in one transaction; fails with {@link EmailTakenException}. */
-  public Future<Registration> register(NewAccount account) {
+  public Future<Registered> register(NewAccount account) {
     return pool.withTransaction(connection -> insertCustomer(connection, account)
         .compose(customer -> insertKey(connection, customer.id(), account)
-            .map(key -> new Registration(customer, key))));
+            .map(key -> new Registered(customer, key))));
   }
 
   /** @return the key's owner, or null when no active key has this hash */
@@ -61,7 +67,26 @@ public final class AccountStore {
         return null;
       }
       Row row = rows.iterator().next();
-      return new Principal(row.getUUID("customer_id"), row.getUUID("id"), row.getString("tier"));
+      return Principal.ofKey(row.getUUID("customer_id"), row.getUUID("id"), row.getString("tier"));
+    });
+  }
+
+  /** What a login needs to check a password; never leaves the auth verticle. */
+  public record LoginRecord(UUID customerId, String passwordHash, String tier) {
+    @Override
+    public String toString() {
+      return "LoginRecord[customerId=" + customerId + "]";
+    }
+  }
+
+  /** @return the customer with this email (any case), or null */
+  public Future<LoginRecord> findLogin(String email) {
+    return pool.preparedQuery(FIND_LOGIN).execute(Tuple.of(email.toLowerCase(Locale.ROOT))).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new LoginRecord(row.getUUID("id"), row.getString("password_hash"), row.getString("tier"));
     });
   }
 

@@ -27,7 +27,7 @@ class ApiKeyCacheTest {
   private final AtomicInteger lookups = new AtomicInteger();
   private final AtomicLong now = new AtomicLong();
   private final String knownKey = ApiKeys.generate().key();
-  private final Principal owner = new Principal(UUID.randomUUID(), UUID.randomUUID(), "free");
+  private final Principal owner = Principal.ofKey(UUID.randomUUID(), UUID.randomUUID(), "free");
 
   @BeforeEach
   void answerLookups(Vertx vertx, VertxTestContext ready) {

@@ -54,9 +54,22 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.security.adminToken", "short")))
         .hasMessageContaining("at least 32").hasMessageNotContaining("short\"");
     String token = "t".repeat(40);
-    SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token));
+    JwtKeys.Pem keys = JwtKeys.generate();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token)))
+        .hasMessageContaining("sentinel.security.jwt.privateKeyFile");
+    SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token,
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey()));
     assertThat(config.profile()).isEqualTo(Profile.PROD);
     assertThat(config.security().adminToken()).contains(token);
-    assertThat(config.toString()).doesNotContain(token);
+    assertThat(config.toString()).doesNotContain(token).doesNotContain(keys.privateKey().substring(30, 60));
+    assertThat(config.security().jwt().generatedKeys()).isFalse();
+  }
+
+  @Test
+  void jwtKeysThatAreNotP256PemAreRefused() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev",
+        "sentinel.security.jwt.privateKey", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+        "sentinel.security.jwt.publicKey", "nope")))
+        .hasMessageContaining("sentinel.security.jwt");
   }
 }

@@ -3,6 +3,7 @@ package com.apisentinel.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.apisentinel.config.JwtKeys;
 import com.apisentinel.support.TestDatabase;
 import com.apisentinel.support.TestServer;
 import java.util.Map;
@@ -28,8 +29,10 @@ class DurabilityGuardTest {
 
   @Test
   void prodRefusesToStartWhenCommitsCanVanish() {
+    JwtKeys.Pem keys = JwtKeys.generate();
     assertThatThrownBy(() -> TestServer.start(database.url(),
-        Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", "a".repeat(32))))
+        Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", "a".repeat(32),
+            "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey())))
         .hasMessageContaining("synchronous_commit=off");
   }
 

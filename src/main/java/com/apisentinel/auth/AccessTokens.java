@@ -1,0 +1,82 @@
+package com.apisentinel.auth;
+
+import com.apisentinel.bus.Principal;
+import com.apisentinel.config.JwtConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * ES256 access tokens. Only ES256 keys are registered, so a token signed with any other algorithm
+ * — {@code none}, or HS256 keyed with the public key — finds no verifier and is refused; issuer,
+ * audience, expiry and not-before are checked on every verification.
+ */
+public final class AccessTokens {
+
+  static final String ALGORITHM = "ES256";
+  private static final int CLOCK_SKEW_SECONDS = 5;
+
+  private final JWTAuth jwt;
+  private final JwtConfig config;
+
+  /** Verification only: HTTP verticles never hold the private key's signing role. */
+  public static AccessTokens verifier(Vertx vertx, JwtConfig config) {
+    return new AccessTokens(vertx, config, false);
+  }
+
+  static AccessTokens issuer(Vertx vertx, JwtConfig config) {
+    return new AccessTokens(vertx, config, true);
+  }
+
+  private AccessTokens(Vertx vertx, JwtConfig config, boolean signing) {
+    this.config = config;
+    JWTAuthOptions options = new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(config.publicKeyPem()))
+        .setJWTOptions(new JWTOptions().setIssuer(config.issuer()).setAudience(List.of(config.audience()))
+            .setLeeway(CLOCK_SKEW_SECONDS));
+    if (signing) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(config.privateKeyPem()));
+    }
+    this.jwt = JWTAuth.create(vertx, options);
+  }
+
+  /** A signed token for the customer, tied to its refresh family so that logout and reuse can revoke it. */
+  String issue(UUID customerId, String tier, UUID familyId) {
+    JsonObject claims = new JsonObject()
+        .put("jti", UUID.randomUUID().toString())
+        .put("fam", familyId.toString())
+        .put("tier", tier);
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setSubject(customerId.toString())
+        .setIssuer(config.issuer()).setAudience(List.of(config.audience()))
+        .setExpiresInSeconds((int) config.accessTokenTtl().toSeconds()));
+  }
+
+  long ttlSeconds() {
+    return config.accessTokenTtl().toSeconds();
+  }
+
+  /** Fails with {@link UnauthenticatedException} for any token that is not ours, intact and current. */
+  public Future<Principal> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(failure -> Future.failedFuture(new UnauthenticatedException("invalid access token")))
+        .compose(user -> {
+          JsonObject claims = user.principal();
+          try {
+            Principal.Session session = new Principal.Session(UUID.fromString(claims.getString("jti")),
+                UUID.fromString(claims.getString("fam")), Instant.ofEpochSecond(claims.getLong("exp")));
+            return Future.succeededFuture(Principal.ofSession(UUID.fromString(claims.getString("sub")),
+                claims.getString("tier"), session));
+          } catch (RuntimeException malformed) {
+            return Future.failedFuture(new UnauthenticatedException("access token without our claims"));
+          }
+        });
+  }
+}

@@ -1,0 +1,75 @@
+package com.apisentinel.http;
+
+import com.apisentinel.auth.AccessTokens;
+import com.apisentinel.auth.ApiKeyCache;
+import com.apisentinel.auth.ForbiddenException;
+import com.apisentinel.auth.RevocationList;
+import com.apisentinel.auth.UnauthenticatedException;
+import com.apisentinel.bus.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Resolves {@code Authorization: Bearer <credential>} to the calling customer before the body is
+ * read (the request stays paused, so an unauthenticated caller's body is never parsed). A
+ * credential starting with {@code sk_} is an API key, anything else an access token.
+ */
+final class Authentication {
+
+  private static final String PRINCIPAL_KEY = "principal";
+  private static final String BEARER = "Bearer ";
+
+  private final ApiKeyCache keys;
+  private final AccessTokens tokens;
+  private final RevocationList revocations;
+
+  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations) {
+    this.keys = keys;
+    this.tokens = tokens;
+    this.revocations = revocations;
+  }
+
+  /** API keys and access tokens alike: ingest, analytics, metrics, usage. */
+  Handler<RoutingContext> anyCredential() {
+    return ctx -> authenticate(ctx, true);
+  }
+
+  /** Access tokens only: account management. A valid API key gets 403, not 401. */
+  Handler<RoutingContext> sessionOnly() {
+    return ctx -> authenticate(ctx, false);
+  }
+
+  static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL_KEY);
+  }
+
+  private void authenticate(RoutingContext ctx, boolean apiKeyAllowed) {
+    ctx.request().pause();
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      ctx.fail(new UnauthenticatedException("missing bearer credential"));
+      return;
+    }
+    String credential = authorization.substring(BEARER.length()).trim();
+    resolve(credential)
+        .compose(principal -> !apiKeyAllowed && principal.isApiKey()
+            ? Future.failedFuture(new ForbiddenException("account management needs a login session, not an API key"))
+            : Future.succeededFuture(principal))
+        .onSuccess(principal -> {
+          ctx.put(PRINCIPAL_KEY, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Principal> resolve(String credential) {
+    if (credential.startsWith("sk_")) {
+      return keys.authenticate(credential);
+    }
+    return tokens.verify(credential).compose(principal -> revocations.isRevoked(principal.session())
+        ? Future.failedFuture(new UnauthenticatedException("revoked access token"))
+        : Future.succeededFuture(principal));
+  }
+}

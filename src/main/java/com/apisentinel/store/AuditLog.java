@@ -1,0 +1,34 @@
+package com.apisentinel.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Appends security events. Callers pass ids and prefixes only, never a secret. */
+public final class AuditLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  private static final String INSERT = """
+      INSERT INTO audit_log (customer_id, action, client_address, request_id, detail) VALUES ($1, $2, $3, $4, $5)""";
+
+  private final Pool pool;
+
+  public AuditLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Best effort and never fails its caller: an audit outage must not turn a login into a 503. */
+  public Future<Void> record(UUID customerId, String action, String clientAddress, String requestId,
+                             JsonObject detail) {
+    return pool.preparedQuery(INSERT).execute(Tuple.of(customerId, action, clientAddress, requestId, detail))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          LOG.warn("audit entry {} for request {} not written: {}", action, requestId, failure.toString());
+          return Future.succeededFuture();
+        });
+  }
+}
