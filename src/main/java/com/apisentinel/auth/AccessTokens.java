@@ -68,7 +68,8 @@ public final class AccessTokens {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(failure -> Future.failedFuture(new UnauthenticatedException("invalid access token")))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          // vertx-auth keeps the raw token as the principal and the verified claims as this attribute.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
           try {
             Principal.Session session = new Principal.Session(UUID.fromString(claims.getString("jti")),
                 UUID.fromString(claims.getString("fam")), Instant.ofEpochSecond(claims.getLong("exp")));
