@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +38,8 @@ public final class ApiKeyCache {
   private final LongSupplier nanoClock;
   private final Map<String, Entry> entries;
   private final Map<String, Future<Principal>> lookups = new HashMap<>();
+  /** Keys seen since the last report: lastUsedAt is written in batches, never once per request. */
+  private Set<UUID> usedSinceReport = new HashSet<>();
 
   public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock) {
     this.bus = bus;
@@ -58,7 +63,7 @@ public final class ApiKeyCache {
     if (entry != null && nanoClock.getAsLong() - entry.expiresAtNanos < 0) {
       return answer(entry.principal);
     }
-    return lookups.computeIfAbsent(hash, this::lookup).compose(ApiKeyCache::answer);
+    return lookups.computeIfAbsent(hash, this::lookup).compose(this::answer);
   }
 
   private Future<Principal> lookup(String hash) {
@@ -77,9 +82,23 @@ public final class ApiKeyCache {
     return failure instanceof ReplyException reply && reply.failureCode() == Failures.UNAUTHENTICATED;
   }
 
-  private static Future<Principal> answer(Principal principal) {
-    return principal == null
-        ? Future.failedFuture(new UnauthenticatedException("unknown, expired or revoked API key"))
-        : Future.succeededFuture(principal);
+  private Future<Principal> answer(Principal principal) {
+    if (principal == null) {
+      return Future.failedFuture(new UnauthenticatedException("unknown, expired or revoked API key"));
+    }
+    usedSinceReport.add(principal.keyId());
+    return Future.succeededFuture(principal);
+  }
+
+  /** @return the keys used since the previous call, and starts a new interval */
+  public Set<UUID> takeUsedKeys() {
+    Set<UUID> used = usedSinceReport;
+    usedSinceReport = new HashSet<>();
+    return used;
+  }
+
+  /** Forgets revoked keys at once (this node's revocations; other nodes' expire with the TTL). */
+  public void evict(Set<String> keyHashes) {
+    keyHashes.forEach(entries::remove);
   }
 }

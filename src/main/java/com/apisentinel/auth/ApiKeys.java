@@ -27,21 +27,21 @@ public final class ApiKeys {
   }
 
   /** A new key: the full value (shown once), its hash (stored) and its display prefix. */
-  public record NewKey(String key, byte[] hash, String prefix) {
+  public record Generated(String key, byte[] hash, String prefix) {
     @Override
     public String toString() {
-      return "NewKey[prefix=" + prefix + "]";
+      return "Generated[prefix=" + prefix + "]";
     }
   }
 
-  public static NewKey generate() {
+  public static Generated generate() {
     StringBuilder key = new StringBuilder(KEY_PREFIX.length() + RANDOM_LENGTH + CHECKSUM_LENGTH).append(KEY_PREFIX);
     for (int i = 0; i < RANDOM_LENGTH; i++) {
       key.append(BASE62[RANDOM.nextInt(BASE62.length)]);
     }
     key.append(checksum(key));
     String value = key.toString();
-    return new NewKey(value, sha256(value), value.substring(0, DISPLAY_PREFIX_LENGTH));
+    return new Generated(value, sha256(value), value.substring(0, DISPLAY_PREFIX_LENGTH));
   }
 
   /** True when the credential has the key shape and a correct checksum; costs no I/O. */

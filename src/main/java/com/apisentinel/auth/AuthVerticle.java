@@ -1,5 +1,6 @@
 package com.apisentinel.auth;
 
+import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
@@ -10,6 +11,7 @@ import com.apisentinel.bus.SessionCommands;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.config.JwtConfig;
 import com.apisentinel.store.AccountStore;
+import com.apisentinel.store.ApiKeyStore;
 import com.apisentinel.store.AuditLog;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EmailTakenException;
@@ -20,6 +22,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Pool;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +42,11 @@ public final class AuthVerticle extends VerticleBase {
   private final JwtConfig jwt;
   private Pool pool;
   private AccountStore accounts;
+  private ApiKeyStore keys;
   private SessionStore sessionStore;
   private AuditLog audit;
   private SessionService sessions;
+  private AccountService accountService;
   private long revocationTimer;
 
   public AuthVerticle(DatabaseConfig database, JwtConfig jwt) {
@@ -56,17 +61,32 @@ public final class AuthVerticle extends VerticleBase {
     }
     pool = Database.sharedPool(vertx, database);
     accounts = new AccountStore(pool);
+    keys = new ApiKeyStore(pool);
     sessionStore = new SessionStore(pool);
     audit = new AuditLog(pool);
     sessions = new SessionService(vertx, jwt, accounts, sessionStore, audit);
+    accountService = new AccountService(vertx, accounts, keys, audit);
     revocationTimer = vertx.setPeriodic(REVOCATION_POLL_MS, id -> publishRevocations());
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
         bus.<RegisterCommand>consumer(Addresses.AUTH_REGISTER, this::register).completion(),
         bus.<KeyLookup>consumer(Addresses.AUTH_KEY_LOOKUP, this::lookupKey).completion(),
         bus.<SessionCommands.Login>consumer(Addresses.AUTH_LOGIN, m -> answer(m, sessions::login)).completion(),
         bus.<SessionCommands.Refresh>consumer(Addresses.AUTH_REFRESH, m -> answer(m, sessions::refresh)).completion(),
-        bus.<SessionCommands.Logout>consumer(Addresses.AUTH_LOGOUT, m -> answer(m, sessions::logout)).completion());
+        bus.<SessionCommands.Logout>consumer(Addresses.AUTH_LOGOUT, m -> answer(m, sessions::logout)).completion(),
+        bus.<AccountCommands.GetProfile>consumer(Addresses.AUTH_PROFILE_GET,
+            m -> answer(m, accountService::profile)).completion(),
+        bus.<AccountCommands.UpdateProfile>consumer(Addresses.AUTH_PROFILE_UPDATE,
+            m -> answer(m, accountService::updateProfile)).completion(),
+        bus.<AccountCommands.CreateKey>consumer(Addresses.AUTH_KEYS_CREATE,
+            m -> answer(m, accountService::createKey)).completion(),
+        bus.<AccountCommands.ListKeys>consumer(Addresses.AUTH_KEYS_LIST,
+            m -> answer(m, accountService::listKeys)).completion(),
+        bus.<AccountCommands.RevokeKey>consumer(Addresses.AUTH_KEYS_REVOKE,
+            m -> answer(m, accountService::revokeKey)).completion(),
+        bus.<AccountCommands.RollKey>consumer(Addresses.AUTH_KEYS_ROLL,
+            m -> answer(m, accountService::rollKey)).completion(),
+        bus.<AccountCommands.KeysUsed>consumer(Addresses.AUTH_KEYS_USED, this::keysUsed).completion()));
   }
 
   @Override
@@ -77,10 +97,9 @@ public final class AuthVerticle extends VerticleBase {
 
   private void register(Message<RegisterCommand> message) {
     RegisterCommand command = message.body();
-    ApiKeys.NewKey key = ApiKeys.generate();
     vertx.executeBlocking(() -> Passwords.hash(command.password()), false)
         .compose(passwordHash -> accounts.register(new AccountStore.NewAccount(command.email(), passwordHash,
-            command.companyName(), FIRST_KEY_NAME, key.key(), key.hash(), key.prefix())))
+            command.companyName(), AccountService.newKey(FIRST_KEY_NAME, null))))
         .compose(registered -> sessions.open(registered.customer().id(), registered.customer().tier())
             .map(tokens -> new Registration(registered.customer(), registered.key(), tokens)))
         .onSuccess(registration -> {
@@ -97,9 +116,14 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   private void lookupKey(Message<KeyLookup> message) {
-    accounts.findActiveKey(HexFormat.of().parseHex(message.body().keyHash()))
+    keys.findActive(HexFormat.of().parseHex(message.body().keyHash()))
         .onSuccess(principal -> replyPrincipal(message, principal))
         .onFailure(failure -> fail(message, failure));
+  }
+
+  private void keysUsed(Message<AccountCommands.KeysUsed> message) {
+    accountService.keysUsed(message.body())
+        .onFailure(failure -> LOG.debug("lastUsedAt not recorded: {}", failure.toString()));
   }
 
   private static void replyPrincipal(Message<KeyLookup> message, Principal principal) {

@@ -21,6 +21,18 @@ public final class Addresses {
   /** Published {@link Revocations}, consumed by every HTTP verticle's revocation list. */
   public static final String AUTH_REVOCATIONS = "auth.revocations";
 
+  /** {@link AccountCommands} records, one address each; see their javadoc for the replies. */
+  public static final String AUTH_PROFILE_GET = "auth.profile.get";
+  public static final String AUTH_PROFILE_UPDATE = "auth.profile.update";
+  public static final String AUTH_KEYS_CREATE = "auth.keys.create";
+  public static final String AUTH_KEYS_LIST = "auth.keys.list";
+  public static final String AUTH_KEYS_REVOKE = "auth.keys.revoke";
+  public static final String AUTH_KEYS_ROLL = "auth.keys.roll";
+  /** Published {@link AccountCommands.KeysUsed} from HTTP verticles to the auth verticle. */
+  public static final String AUTH_KEYS_USED = "auth.keys.used";
+  /** Published {@link AccountCommands.KeysRevoked} from the auth verticle to every HTTP verticle. */
+  public static final String AUTH_KEYS_REVOKED = "auth.key.revoked";
+
   private Addresses() {
   }
 }

@@ -19,6 +19,8 @@ public final class Failures {
   public static final int THROTTLED = 7;
   /** No such resource for this customer (another tenant's ids look the same). */
   public static final int NOT_FOUND = 8;
+  /** A field the database refused; the message is {@code field|reason}. */
+  public static final int INVALID_FIELD = 9;
 
   private Failures() {
   }

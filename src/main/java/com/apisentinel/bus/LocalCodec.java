@@ -30,6 +30,17 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     register(eventBus, SessionCommands.Refresh.class);
     register(eventBus, SessionCommands.Logout.class);
     register(eventBus, Revocations.class);
+    register(eventBus, Customer.class);
+    register(eventBus, IssuedKey.class);
+    register(eventBus, AccountCommands.GetProfile.class);
+    register(eventBus, AccountCommands.UpdateProfile.class);
+    register(eventBus, AccountCommands.CreateKey.class);
+    register(eventBus, AccountCommands.ListKeys.class);
+    register(eventBus, AccountCommands.KeyListing.class);
+    register(eventBus, AccountCommands.RevokeKey.class);
+    register(eventBus, AccountCommands.RollKey.class);
+    register(eventBus, AccountCommands.KeysUsed.class);
+    register(eventBus, AccountCommands.KeysRevoked.class);
   }
 
   private static <T> void register(EventBus eventBus, Class<T> type) {

@@ -1,20 +1,5 @@
 package com.apisentinel.bus;
 
-import java.time.Instant;
-import java.util.UUID;
-
-/** A new customer and its first API key, whose full value ({@code key}) is shown this once only. */
+/** A new customer, its first API key (full value shown this once only) and a login session. */
 public record Registration(Customer customer, IssuedKey apiKey, TokenPair tokens) {
-
-  public record Customer(UUID id, String email, String companyName, String tier, String primaryGateway,
-                         String secondaryGateway, Instant createdAt, Instant updatedAt) {
-  }
-
-  public record IssuedKey(UUID id, String name, String key, String prefix, Instant createdAt) {
-
-    @Override
-    public String toString() {
-      return "IssuedKey[id=" + id + ", prefix=" + prefix + "]";
-    }
-  }
 }

@@ -35,16 +35,8 @@ final class AccountRoutes {
   }
 
   private static JsonObject toJson(Registration registration) {
-    Registration.Customer c = registration.customer();
-    Registration.IssuedKey k = registration.apiKey();
     return SessionRoutes.tokensJson(registration.tokens())
-        .put("customer", new JsonObject()
-            .put("id", c.id().toString()).put("email", c.email()).put("companyName", c.companyName())
-            .put("tier", c.tier()).put("primaryGateway", c.primaryGateway())
-            .put("secondaryGateway", c.secondaryGateway())
-            .put("createdAt", c.createdAt().toString()).put("updatedAt", c.updatedAt().toString()))
-        .put("apiKey", new JsonObject()
-            .put("id", k.id().toString()).put("name", k.name()).put("key", k.key()).put("prefix", k.prefix())
-            .put("createdAt", k.createdAt().toString()));
+        .put("customer", AccountViews.customer(registration.customer()))
+        .put("apiKey", AccountViews.issuedKey(registration.apiKey()));
   }
 }

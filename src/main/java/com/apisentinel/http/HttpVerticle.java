@@ -3,6 +3,7 @@ package com.apisentinel.http;
 import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.RevocationList;
+import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
@@ -28,7 +29,12 @@ public final class HttpVerticle extends VerticleBase {
   private static final int IDLE_TIMEOUT_SECONDS = 30;
 
   private final SentinelConfig config;
+  /** lastUsedAt is precise to this interval, for one UPDATE per interval instead of one per request. */
+  private static final long KEY_USAGE_REPORT_MS = 5000;
+
   private HttpServer server;
+  private ApiKeyCache keys;
+  private long usageTimer;
   private Pool pool;
 
   public HttpVerticle(SentinelConfig config) {
@@ -39,12 +45,14 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
-    var keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
+    keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
         System::nanoTime);
     var ingest = new IngestRoutes(bus, new IngestParser(Clock.systemUTC()), config.http().maxBodyBytes(),
         config.writer().ackTimeout());
     var accounts = new AccountRoutes(bus);
     var sessions = new SessionRoutes(bus);
+    var profile = new ProfileRoutes(bus);
+    var apiKeys = new KeyRoutes(bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
@@ -57,6 +65,12 @@ public final class HttpVerticle extends VerticleBase {
     router.post(SessionRoutes.LOGIN_PATH).handler(sessions::login);
     router.post(SessionRoutes.REFRESH_PATH).handler(sessions::refresh);
     router.post(SessionRoutes.LOGOUT_PATH).handler(auth.sessionOnly()).handler(sessions::logout);
+    router.get(ProfileRoutes.PROFILE_PATH).handler(auth.sessionOnly()).handler(profile::get);
+    router.put(ProfileRoutes.PROFILE_PATH).handler(auth.sessionOnly()).handler(profile::update);
+    router.post(KeyRoutes.KEYS_PATH).handler(auth.sessionOnly()).handler(apiKeys::create);
+    router.get(KeyRoutes.KEYS_PATH).handler(auth.sessionOnly()).handler(apiKeys::list);
+    router.delete(KeyRoutes.KEY_PATH).handler(auth.sessionOnly()).handler(apiKeys::revoke);
+    router.post(KeyRoutes.ROLL_PATH).handler(auth.sessionOnly()).handler(apiKeys::roll);
     router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
@@ -69,13 +83,26 @@ public final class HttpVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion()
+    usageTimer = vertx.setPeriodic(KEY_USAGE_REPORT_MS, id -> reportKeyUsage(keys));
+    return Future.all(
+            bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
+            bus.<AccountCommands.KeysRevoked>consumer(Addresses.AUTH_KEYS_REVOKED,
+                m -> keys.evict(m.body().keyHashes())).completion())
         .compose(v -> server.requestHandler(router).listen());
+  }
+
+  private void reportKeyUsage(ApiKeyCache keys) {
+    var used = keys.takeUsedKeys();
+    if (!used.isEmpty()) {
+      vertx.eventBus().publish(Addresses.AUTH_KEYS_USED, new AccountCommands.KeysUsed(used));
+    }
   }
 
   /** Graceful: stop accepting, let in-flight requests finish (they wait for COMMIT), then close. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(usageTimer);
+    reportKeyUsage(keys);
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .eventually(() -> pool.close());
   }

@@ -2,6 +2,7 @@ package com.apisentinel.http;
 
 import com.apisentinel.auth.ForbiddenException;
 import com.apisentinel.auth.UnauthenticatedException;
+import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
 import com.apisentinel.bus.Failures;
@@ -11,6 +12,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +107,17 @@ final class ProblemResponder implements Handler<RoutingContext> {
       case Failures.THROTTLED -> new Problem(429, "login-throttled", "Too many failed logins",
           "too many failed logins; retry after " + reply.getMessage() + " s");
       case Failures.NOT_FOUND -> forStatus(404);
+      case Failures.INVALID_FIELD -> invalidField(reply.getMessage());
       default -> new Problem(503, "storage-unavailable", "Storage unavailable",
           "the database is unavailable; nothing was stored, retry later");
     };
+  }
+
+  /** {@code field|reason}, as the auth verticle reports a field the database refused. */
+  private static Problem invalidField(String message) {
+    String[] parts = message.split("\\|", 2);
+    return new Problem(422, "validation-failed", "Invalid fields", "the request is invalid",
+        List.of(new FieldError(parts[0], parts.length > 1 ? parts[1] : "is invalid")));
   }
 
   private static Problem unauthenticated() {

@@ -61,9 +61,7 @@ final class SessionRoutes {
   /** Session only (see {@link Authentication#sessionOnly()}); the body is optional. */
   void logout(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
-    boolean hasBody = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) != null;
-    Future<JsonObject> body = hasBody ? readObject(ctx) : Future.succeededFuture(new JsonObject());
-    body.map(json -> {
+    readOptionalObject(ctx).map(json -> {
           BodyFields fields = new BodyFields(json, Set.of("refreshToken"));
           String token = fields.optionalText("refreshToken", 1, MAX_TOKEN_LENGTH);
           fields.throwIfInvalid("the logout request is invalid");
@@ -78,6 +76,14 @@ final class SessionRoutes {
 
   static Future<JsonObject> readObject(RoutingContext ctx) {
     return RequestBody.readJson(ctx, MAX_BODY_BYTES).map(StrictJson::parseObject);
+  }
+
+  /** For endpoints whose body is optional: no body at all reads as {@code {}}. */
+  static Future<JsonObject> readOptionalObject(RoutingContext ctx) {
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean chunked = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    boolean empty = !chunked && (length == null || length.equals("0"));
+    return empty ? Future.succeededFuture(new JsonObject()) : readObject(ctx);
   }
 
   static String clientAddress(RoutingContext ctx) {

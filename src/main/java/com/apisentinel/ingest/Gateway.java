@@ -15,6 +15,11 @@ public enum Gateway {
 
   private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 
+  /** The accepted names, for error messages. */
+  public static String allowedNames() {
+    return ALLOWED;
+  }
+
   public String wireName() {
     return wireName;
   }

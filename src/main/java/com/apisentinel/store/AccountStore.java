@@ -1,39 +1,38 @@
 package com.apisentinel.store;
 
-import com.apisentinel.bus.Principal;
-import com.apisentinel.bus.Registration;
+import com.apisentinel.bus.Customer;
+import com.apisentinel.bus.IssuedKey;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.core.buffer.Buffer;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Customers and their API keys. */
+/** Customers: registration, login look-ups, profiles. Every profile query is scoped by the customer's id. */
 public final class AccountStore {
 
+  private static final String COLUMNS =
+      "id, email, company_name, tier, primary_gateway, secondary_gateway, created_at, updated_at";
   private static final String INSERT_CUSTOMER = """
       INSERT INTO customers (id, email, email_normalized, password_hash, company_name)
       VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (email_normalized) DO NOTHING
-      RETURNING id, email, company_name, tier, primary_gateway, secondary_gateway, created_at, updated_at""";
-  private static final String INSERT_KEY = """
-      INSERT INTO api_keys (id, customer_id, name, key_hash, prefix)
-      VALUES ($1, $2, $3, $4, $5)
-      RETURNING created_at""";
-  private static final String FIND_ACTIVE_KEY = """
-      SELECT k.id, k.customer_id, c.tier
-        FROM api_keys k JOIN customers c ON c.id = k.customer_id
-       WHERE k.key_hash = $1
-         AND k.revoked_at IS NULL
-         AND (k.expires_at IS NULL OR k.expires_at > now())""";
-
+      RETURNING\s""" + COLUMNS;
   private static final String FIND_LOGIN = """
       SELECT id, password_hash, tier FROM customers WHERE email_normalized = $1""";
+  private static final String GET_PROFILE = "SELECT " + COLUMNS + " FROM customers WHERE id = $1";
+  private static final String UPDATE_PROFILE = """
+      UPDATE customers
+         SET company_name = coalesce($2, company_name),
+             primary_gateway = coalesce($3, primary_gateway),
+             secondary_gateway = coalesce($4, secondary_gateway),
+             updated_at = now()
+       WHERE id = $1
+      RETURNING\s""" + COLUMNS;
+  private static final String CHECK_VIOLATION = "23514";
 
   private final Pool pool;
 
@@ -41,34 +40,15 @@ public final class AccountStore {
     this.pool = pool;
   }
 
-  /** What registration stores: the key arrives only as its hash; {@code key} is echoed back, never written. */
-  public record NewAccount(String email, String passwordHash, String companyName, String keyName, String key,
-                           byte[] keyHash, String keyPrefix) {
+  /** What registration stores; the password arrives only as its argon2id hash. */
+  public record NewAccount(String email, String passwordHash, String companyName, ApiKeyStore.NewKey firstKey) {
     @Override
     public String toString() {
-      return "NewAccount[companyName=" + companyName + ", keyPrefix=" + keyPrefix + "]";
+      return "NewAccount[companyName=" + companyName + "]";
     }
   }
 
-  public record Registered(Registration.Customer customer, Registration.IssuedKey key) {
-  }
-
-  /** Creates the customer and its first key in one transaction; fails with {@link EmailTakenException}. */
-  public Future<Registered> register(NewAccount account) {
-    return pool.withTransaction(connection -> insertCustomer(connection, account)
-        .compose(customer -> insertKey(connection, customer.id(), account)
-            .map(key -> new Registered(customer, key))));
-  }
-
-  /** @return the key's owner, or null when no active key has this hash */
-  public Future<Principal> findActiveKey(byte[] keyHash) {
-    return pool.preparedQuery(FIND_ACTIVE_KEY).execute(Tuple.of(Buffer.buffer(keyHash))).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row row = rows.iterator().next();
-      return Principal.ofKey(row.getUUID("customer_id"), row.getUUID("id"), row.getString("tier"));
-    });
+  public record Registered(Customer customer, IssuedKey key) {
   }
 
   /** What a login needs to check a password; never leaves the auth verticle. */
@@ -77,6 +57,20 @@ public final class AccountStore {
     public String toString() {
       return "LoginRecord[customerId=" + customerId + "]";
     }
+  }
+
+  /** The primary and secondary gateways would be the same (the table's CHECK said so). */
+  public static final class SameGatewaysException extends RuntimeException {
+    public SameGatewaysException() {
+      super("primary and secondary gateway must differ", null, false, false);
+    }
+  }
+
+  /** Creates the customer and its first key in one transaction; fails with {@link EmailTakenException}. */
+  public Future<Registered> register(NewAccount account) {
+    return pool.withTransaction(connection -> insertCustomer(connection, account)
+        .compose(customer -> ApiKeyStore.insert(connection, customer.id(), account.firstKey())
+            .map(key -> new Registered(customer, key))));
   }
 
   /** @return the customer with this email (any case), or null */
@@ -90,31 +84,30 @@ public final class AccountStore {
     });
   }
 
-  private static Future<Registration.Customer> insertCustomer(SqlConnection connection, NewAccount account) {
+  public Future<Customer> profile(UUID customerId) {
+    return pool.preparedQuery(GET_PROFILE).execute(Tuple.of(customerId))
+        .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()));
+  }
+
+  /** Null arguments keep their values; fails with {@link SameGatewaysException}. */
+  public Future<Customer> updateProfile(UUID customerId, String companyName, String primary, String secondary) {
+    return pool.preparedQuery(UPDATE_PROFILE).execute(Tuple.of(customerId, companyName, primary, secondary))
+        .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()))
+        .recover(failure -> Future.failedFuture(failure instanceof PgException pg
+            && CHECK_VIOLATION.equals(pg.getSqlState()) ? new SameGatewaysException() : failure));
+  }
+
+  private static Future<Customer> insertCustomer(SqlConnection connection, NewAccount account) {
     Tuple params = Tuple.of(UUID.randomUUID(), account.email(), account.email().toLowerCase(Locale.ROOT),
         account.passwordHash(), account.companyName());
-    return connection.preparedQuery(INSERT_CUSTOMER).execute(params).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(new EmailTakenException());
-      }
-      Row row = rows.iterator().next();
-      return Future.succeededFuture(new Registration.Customer(row.getUUID("id"), row.getString("email"),
-          row.getString("company_name"), row.getString("tier"), row.getString("primary_gateway"),
-          row.getString("secondary_gateway"), instant(row, "created_at"), instant(row, "updated_at")));
-    });
+    return connection.preparedQuery(INSERT_CUSTOMER).execute(params).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(new EmailTakenException())
+        : Future.succeededFuture(customer(rows.iterator().next())));
   }
 
-  private static Future<Registration.IssuedKey> insertKey(SqlConnection connection, UUID customerId,
-                                                          NewAccount account) {
-    UUID keyId = UUID.randomUUID();
-    Tuple params = Tuple.of(keyId, customerId, account.keyName(), Buffer.buffer(account.keyHash()),
-        account.keyPrefix());
-    return connection.preparedQuery(INSERT_KEY).execute(params).map(rows -> new Registration.IssuedKey(keyId,
-        account.keyName(), account.key(), account.keyPrefix(), instant(rows.iterator().next(), "created_at")));
-  }
-
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value.toInstant();
+  private static Customer customer(Row row) {
+    return new Customer(row.getUUID("id"), row.getString("email"), row.getString("company_name"),
+        row.getString("tier"), row.getString("primary_gateway"), row.getString("secondary_gateway"),
+        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
   }
 }

@@ -12,7 +12,7 @@ class ApiKeysTest {
   void generatedKeysHaveTheDocumentedShapeAndAreUnique() {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
-      ApiKeys.NewKey key = ApiKeys.generate();
+      ApiKeys.Generated key = ApiKeys.generate();
       assertThat(key.key()).matches("sk_live_[0-9A-Za-z]{46}");
       assertThat(key.prefix()).isEqualTo(key.key().substring(0, 12));
       assertThat(key.hash()).isEqualTo(ApiKeys.sha256(key.key())).hasSize(32);

@@ -1,0 +1,71 @@
+package com.apisentinel.http;
+
+import com.apisentinel.body.BodyFields;
+import com.apisentinel.bus.AccountCommands;
+import com.apisentinel.bus.Addresses;
+import com.apisentinel.bus.Customer;
+import com.apisentinel.ingest.Gateway;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.UUID;
+
+/** GET and PUT /api/v1/customers/profile (login sessions only). */
+final class ProfileRoutes {
+
+  static final String PROFILE_PATH = "/api/v1/customers/profile";
+  /** Only these may change; id, email, tier and the rest are refused with 422 (no mass assignment). */
+  private static final Set<String> EDITABLE = Set.of("companyName", "primaryGateway", "secondaryGateway");
+
+  private final EventBus bus;
+
+  ProfileRoutes(EventBus bus) {
+    this.bus = bus;
+  }
+
+  void get(RoutingContext ctx) {
+    UUID customerId = Authentication.principal(ctx).customerId();
+    bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId))
+        .onSuccess(reply -> respond(ctx, reply))
+        .onFailure(ctx::fail);
+  }
+
+  void update(RoutingContext ctx) {
+    UUID customerId = Authentication.principal(ctx).customerId();
+    SessionRoutes.readObject(ctx)
+        .map(body -> {
+          BodyFields fields = new BodyFields(body, EDITABLE);
+          String companyName = fields.optionalText("companyName", 1, 200);
+          if (companyName != null && companyName.isBlank()) {
+            fields.fail("companyName", "must not be blank");
+          }
+          String primary = gateway(fields, "primaryGateway");
+          String secondary = gateway(fields, "secondaryGateway");
+          if (primary != null && primary.equals(secondary)) {
+            fields.fail("secondaryGateway", "must differ from primaryGateway");
+          }
+          fields.throwIfInvalid("the profile update is invalid");
+          return new AccountCommands.UpdateProfile(customerId, companyName, primary, secondary,
+              SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
+        })
+        .compose(update -> bus.<Customer>request(Addresses.AUTH_PROFILE_UPDATE, update))
+        .onSuccess(reply -> respond(ctx, reply))
+        .onFailure(ctx::fail);
+  }
+
+  private static String gateway(BodyFields fields, String field) {
+    String name = fields.optionalText(field, 1, 32);
+    if (name != null && Gateway.fromWireName(name) == null) {
+      fields.fail(field, "must be one of " + Gateway.allowedNames());
+      return null;
+    }
+    return name;
+  }
+
+  private static void respond(RoutingContext ctx, Message<Customer> reply) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
+        .end(AccountViews.customer(reply.body()).toBuffer());
+  }
+}
