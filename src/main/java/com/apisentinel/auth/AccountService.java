@@ -50,28 +50,28 @@ final class AccountService {
                     + "|primaryGateway and secondaryGateway must differ")
             : failure))
         .compose(AccountService::found)
-        .andThen(done -> {
-          if (done.succeeded()) {
-            JsonArray changed = new JsonArray();
-            if (update.companyName() != null) {
-              changed.add("companyName");
-            }
-            if (update.primaryGateway() != null) {
-              changed.add("primaryGateway");
-            }
-            if (update.secondaryGateway() != null) {
-              changed.add("secondaryGateway");
-            }
-            audit.record(update.customerId(), "profile.update", update.clientAddress(), update.requestId(),
-                new JsonObject().put("fields", changed));
-          }
-        });
+        .onSuccess(customer -> audit.record(update.customerId(), "profile.update", update.clientAddress(),
+            update.requestId(), new JsonObject().put("fields", changedFields(update))));
+  }
+
+  private static JsonArray changedFields(AccountCommands.UpdateProfile update) {
+    JsonArray changed = new JsonArray();
+    if (update.companyName() != null) {
+      changed.add("companyName");
+    }
+    if (update.primaryGateway() != null) {
+      changed.add("primaryGateway");
+    }
+    if (update.secondaryGateway() != null) {
+      changed.add("secondaryGateway");
+    }
+    return changed;
   }
 
   Future<IssuedKey> createKey(AccountCommands.CreateKey create) {
     return keys.create(create.customerId(), newKey(create.name(), create.expiresAt()))
-        .andThen(done -> done.map(key -> audit.record(create.customerId(), "key.create", create.clientAddress(),
-            create.requestId(), keyDetail(key))));
+        .onSuccess(key -> audit.record(create.customerId(), "key.create", create.clientAddress(),
+            create.requestId(), keyDetail(key)));
   }
 
   Future<AccountCommands.KeyListing> listKeys(AccountCommands.ListKeys query) {

@@ -119,11 +119,9 @@ final class SessionService {
         families.add(otherFamily);
       }
       return sessions.logout(logout.tokenId(), logout.accessTokenExpiresAt(), families, jwt.accessTokenTtl())
-          .andThen(done -> {
-            if (done.succeeded()) {
-              publish(Set.of(logout.tokenId()), families);
-              audit.record(logout.customerId(), "logout", logout.clientAddress(), logout.requestId(), null);
-            }
+          .onSuccess(done -> {
+            publish(Set.of(logout.tokenId()), families);
+            audit.record(logout.customerId(), "logout", logout.clientAddress(), logout.requestId(), null);
           });
     });
   }
