@@ -9,6 +9,7 @@ import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.store.Database;
+import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
     var sessions = new SessionRoutes(bus);
     var profile = new ProfileRoutes(bus);
     var apiKeys = new KeyRoutes(bus);
+    var analytics = new AnalyticsRoutes(new EventQueries(pool));
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
@@ -72,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     router.delete(KeyRoutes.KEY_PATH).handler(auth.sessionOnly()).handler(apiKeys::revoke);
     router.post(KeyRoutes.ROLL_PATH).handler(auth.sessionOnly()).handler(apiKeys::roll);
     router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
+    router.get(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(analytics::listEvents);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);

@@ -1,0 +1,112 @@
+package com.apisentinel.http;
+
+import com.apisentinel.body.FieldError;
+import com.apisentinel.body.InvalidBodyException;
+import com.apisentinel.ingest.Gateway;
+import com.apisentinel.store.EventQueries;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** GET /api/v1/analytics/events: one customer's events, newest first, keyset-paged. */
+final class AnalyticsRoutes {
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  private static final Set<String> PARAMETERS = Set.of("from", "to", "gateway", "success", "failoverUsed", "limit",
+      "cursor");
+
+  private final EventQueries events;
+
+  AnalyticsRoutes(EventQueries events) {
+    this.events = events;
+  }
+
+  void listEvents(RoutingContext ctx) {
+    MultiMap query = ctx.queryParams();
+    List<FieldError> errors = new ArrayList<>();
+    query.names().stream().filter(name -> !PARAMETERS.contains(name)).sorted()
+        .forEach(name -> errors.add(new FieldError(name, "is not a known parameter")));
+    Instant from = time(query, "from", errors);
+    Instant to = time(query, "to", errors);
+    if (from != null && to != null && !from.isBefore(to)) {
+      errors.add(new FieldError("to", "must be after from"));
+    }
+    String gateway = query.get("gateway");
+    if (gateway != null && Gateway.fromWireName(gateway) == null) {
+      errors.add(new FieldError("gateway", "must be one of " + Gateway.allowedNames()));
+    }
+    Boolean success = bool(query, "success", errors);
+    Boolean failoverUsed = bool(query, "failoverUsed", errors);
+    int limit = limit(query, errors);
+    String cursorText = query.get("cursor");
+    EventQueries.Position after = cursorText == null ? null : EventCursor.decode(cursorText);
+    if (cursorText != null && after == null) {
+      errors.add(new FieldError("cursor", "is not a cursor this API returned"));
+    }
+    if (!errors.isEmpty()) {
+      ctx.fail(new InvalidBodyException("invalid query parameters", errors));
+      return;
+    }
+    var filter = new EventQueries.Filter(Authentication.principal(ctx).customerId(), from, to, gateway, success,
+        failoverUsed);
+    // One row more than asked tells whether another page exists, so the last page says nextCursor: null.
+    events.page(filter, after, limit + 1).onSuccess(rows -> {
+      JsonArray page = new JsonArray();
+      rows.stream().limit(limit).forEach(row -> page.add(row.json()));
+      String next = rows.size() > limit ? EventCursor.encode(rows.get(limit - 1).position()) : null;
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
+          .end(new JsonObject().put("events", page).put("nextCursor", next).toBuffer());
+    }).onFailure(ctx::fail);
+  }
+
+  private static Instant time(MultiMap query, String name, List<FieldError> errors) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(name, "must be an RFC 3339 date-time with an offset"));
+      return null;
+    }
+  }
+
+  private static Boolean bool(MultiMap query, String name, List<FieldError> errors) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      errors.add(new FieldError(name, "must be true or false"));
+      return null;
+    }
+    return Boolean.valueOf(value);
+  }
+
+  private static int limit(MultiMap query, List<FieldError> errors) {
+    String value = query.get("limit");
+    if (value == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
+    return DEFAULT_LIMIT;
+  }
+}
