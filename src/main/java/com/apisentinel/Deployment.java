@@ -4,6 +4,8 @@ import com.apisentinel.auth.AuthVerticle;
 import com.apisentinel.bus.LocalCodec;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.http.HttpVerticle;
+import com.apisentinel.metrics.IngestMeters;
+import com.apisentinel.metrics.Telemetry;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.DurabilityGuard;
 import com.apisentinel.store.Migrations;
@@ -32,15 +34,16 @@ public final class Deployment {
     this.httpId = httpId;
   }
 
-  public static Future<Deployment> start(Vertx vertx, SentinelConfig config) {
+  public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry) {
+    IngestMeters meters = new IngestMeters(telemetry.registry());
     LocalCodec.registerAll(vertx.eventBus());
     int httpInstances = config.http().instances() > 0
         ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
-        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database())))
+        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database(), meters)))
         .compose(writer -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt()))
-            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config),
+            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry()),
                     new DeploymentOptions().setInstances(httpInstances))
                 .map(http -> new Deployment(vertx, writer, auth, http))));
   }

@@ -3,6 +3,7 @@ package com.apisentinel;
 import com.apisentinel.config.ConfigLoader;
 import com.apisentinel.config.InvalidConfigException;
 import com.apisentinel.config.SentinelConfig;
+import com.apisentinel.metrics.Telemetry;
 import com.apisentinel.store.Migrations;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,9 @@ public final class Main {
       Migrations.migrate(config.database(), config.profile());
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    Deployment.start(vertx, config)
+    Telemetry telemetry = new Telemetry();
+    Vertx vertx = telemetry.newVertx();
+    Deployment.start(vertx, config, telemetry)
         .onSuccess(deployment -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, deployment), "sentinel-shutdown"));
           LOG.info("API Sentinel listening on {}:{} (profile {}, database {})", config.http().host(),

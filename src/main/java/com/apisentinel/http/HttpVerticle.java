@@ -8,6 +8,9 @@ import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
+import com.apisentinel.metrics.IngestMeters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
@@ -28,8 +31,12 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Connections idle this long are closed: a slow or stuck client cannot hold a socket forever. */
   private static final int IDLE_TIMEOUT_SECONDS = 30;
+  /** For operators' Prometheus: expose it on an internal network only (it needs no credentials). */
+  static final String METRICS_PATH = "/metrics";
 
   private final SentinelConfig config;
+  private final IngestMeters meters;
+  private final PrometheusMeterRegistry registry;
   /** lastUsedAt is precise to this interval, for one UPDATE per interval instead of one per request. */
   private static final long KEY_USAGE_REPORT_MS = 5000;
 
@@ -38,8 +45,10 @@ public final class HttpVerticle extends VerticleBase {
   private long usageTimer;
   private Pool pool;
 
-  public HttpVerticle(SentinelConfig config) {
+  public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry) {
     this.config = config;
+    this.meters = meters;
+    this.registry = registry;
   }
 
   @Override
@@ -49,7 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
         System::nanoTime);
     var ingest = new IngestRoutes(bus, new IngestParser(Clock.systemUTC()), config.http().maxBodyBytes(),
-        config.writer().ackTimeout());
+        config.writer().ackTimeout(), meters);
     var accounts = new AccountRoutes(bus);
     var sessions = new SessionRoutes(bus);
     var profile = new ProfileRoutes(bus);
@@ -63,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new ResponseHeaders());
     router.get(HealthRoutes.LIVE_PATH).handler(health::live);
     router.get(HealthRoutes.READY_PATH).handler(health::ready);
+    router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(registry));
     router.post(AccountRoutes.REGISTER_PATH).handler(accounts::register);
     router.post(SessionRoutes.LOGIN_PATH).handler(sessions::login);
     router.post(SessionRoutes.REFRESH_PATH).handler(sessions::refresh);

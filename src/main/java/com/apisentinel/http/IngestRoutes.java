@@ -9,6 +9,7 @@ import com.apisentinel.ingest.Event;
 import com.apisentinel.ingest.IngestBody;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.ingest.ParsedEvent;
+import com.apisentinel.metrics.IngestMeters;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -31,8 +32,10 @@ final class IngestRoutes {
   private final IngestParser parser;
   private final int maxBodyBytes;
   private final DeliveryOptions writeOptions;
+  private final IngestMeters meters;
 
-  IngestRoutes(EventBus bus, IngestParser parser, int maxBodyBytes, Duration ackTimeout) {
+  IngestRoutes(EventBus bus, IngestParser parser, int maxBodyBytes, Duration ackTimeout, IngestMeters meters) {
+    this.meters = meters;
     this.bus = bus;
     this.parser = parser;
     this.maxBodyBytes = maxBodyBytes;
@@ -56,15 +59,17 @@ final class IngestRoutes {
     if (valid.isEmpty()) {
       List<FieldError> errors = body.items().stream().flatMap(item -> item.errors().stream()).toList();
       String what = body.batch() ? "no event of the batch is valid" : "the event is invalid";
+      meters.ingested(0, 0, body.items().size());
       return Future.failedFuture(new InvalidBodyException(what, errors));
     }
     return bus.<WriteResult>request(Addresses.EVENTS_WRITE, new WriteRequest(customerId, valid), writeOptions)
         .map(Message::body);
   }
 
-  private static JsonObject answer(IngestBody body, WriteResult result) {
+  private JsonObject answer(IngestBody body, WriteResult result) {
     if (!body.batch()) {
       ParsedEvent single = body.items().get(0);
+      meters.ingested(result.isDuplicate(0) ? 0 : 1, result.isDuplicate(0) ? 1 : 0, 0);
       return new JsonObject().put("eventId", single.eventId()).put("status", status(result.isDuplicate(0)));
     }
     JsonArray results = new JsonArray();
@@ -84,6 +89,7 @@ final class IngestRoutes {
       }
       results.add(entry);
     }
+    meters.ingested(accepted, duplicates, body.items().size() - accepted - duplicates);
     return new JsonObject().put("accepted", accepted).put("duplicates", duplicates)
         .put("rejected", body.items().size() - accepted - duplicates).put("results", results);
   }

@@ -6,6 +6,7 @@ import com.apisentinel.bus.WriteRequest;
 import com.apisentinel.bus.WriterStatus;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.config.WriterConfig;
+import com.apisentinel.metrics.IngestMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -35,6 +36,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
 
   private final WriterConfig config;
   private final DatabaseConfig database;
+  private final IngestMeters meters;
   private final Deque<PendingWrite> queue = new ArrayDeque<>();
   private WriterConnections connections;
   private int queuedEvents;
@@ -46,9 +48,10 @@ public final class BatchingWriterVerticle extends VerticleBase {
   private boolean storageFailing;
   private Promise<Void> drained;
 
-  public BatchingWriterVerticle(WriterConfig config, DatabaseConfig database) {
+  public BatchingWriterVerticle(WriterConfig config, DatabaseConfig database, IngestMeters meters) {
     this.config = config;
     this.database = database;
+    this.meters = meters;
   }
 
   @Override
@@ -85,6 +88,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
     queue.addLast(new PendingWrite(message));
     queuedEvents += size;
     heldEvents += size;
+    meters.queueDepth(heldEvents);
     if (queuedEvents >= config.maxBatchEvents() || config.maxDelay().isZero()) {
       dispatch();
     } else if (flushTimer == -1) {
@@ -124,6 +128,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
   private void batchFinished(EventBatch batch) {
     batchesInFlight--;
     heldEvents -= batch.writes().stream().mapToInt(PendingWrite::size).sum();
+    meters.queueDepth(heldEvents);
     if (!queue.isEmpty()) {
       dispatch();
     }
@@ -136,8 +141,10 @@ public final class BatchingWriterVerticle extends VerticleBase {
       batch.replyCommitted(List.of());
       return Future.succeededFuture();
     }
+    long start = System.nanoTime();
     return insert(batch)
         .onSuccess(rows -> {
+          meters.committed(batch.eventCount(), System.nanoTime() - start);
           markStorageHealthy();
           batch.replyCommitted(rows);
         })

@@ -3,6 +3,7 @@ package com.apisentinel.support;
 import com.apisentinel.Deployment;
 import com.apisentinel.config.ConfigLoader;
 import com.apisentinel.config.SentinelConfig;
+import com.apisentinel.metrics.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,9 +46,10 @@ public final class TestServer implements AutoCloseable {
         "sentinel.database.url", databaseUrl, "sentinel.profile", "dev"));
     settings.putAll(overrides);
     SentinelConfig config = ConfigLoader.load(settings);
-    Vertx vertx = Vertx.vertx();
+    Telemetry telemetry = new Telemetry();
+    Vertx vertx = telemetry.newVertx();
     try {
-      Deployment deployment = await(Deployment.start(vertx, config));
+      Deployment deployment = await(Deployment.start(vertx, config, telemetry));
       return new TestServer(vertx, deployment, port);
     } catch (RuntimeException e) {
       await(vertx.close());

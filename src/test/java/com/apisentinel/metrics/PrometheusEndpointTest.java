@@ -1,0 +1,96 @@
+package com.apisentinel.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.apisentinel.support.Events;
+import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PrometheusEndpointTest {
+
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+  private static TestDatabase database;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    database = TestDatabase.create(PrometheusEndpointTest.class);
+    server = TestServer.start(database.url());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    database.close();
+  }
+
+  /** Parses the text exposition format into "name{labels}" → value, failing on any malformed line. */
+  private static Map<String, Double> scrape() {
+    var response = server.get("/metrics");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      assertThat(m.matches()).as("malformed sample line: " + line).isTrue();
+      samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(4)));
+    }
+    return samples;
+  }
+
+  @Test
+  void ingestOutcomesWriterAndHttpMetricsArePublished() {
+    JsonObject me = server.register();
+    String key = me.getJsonObject("apiKey").getString("key");
+    String id = Events.freshId();
+    server.postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(id), Events.direct(id),
+        Events.direct("bad").put("amount", -1), Events.failover(Events.freshId())));
+
+    Map<String, Double> samples = scrape();
+    assertThat(samples.get("sentinel_events_ingested_total{outcome=\"accepted\"}")).isEqualTo(2.0);
+    assertThat(samples.get("sentinel_events_ingested_total{outcome=\"duplicate\"}")).isEqualTo(1.0);
+    assertThat(samples.get("sentinel_events_ingested_total{outcome=\"rejected\"}")).isEqualTo(1.0);
+    assertThat(samples).containsKey("sentinel_writer_queue_depth");
+    assertThat(samples.get("sentinel_writer_batch_size_sum")).isEqualTo(2.0);
+    assertThat(samples).containsKey("sentinel_writer_commit_seconds_bucket{le=\"0.1\"}");
+    assertThat(samples.keySet()).anySatisfy(name -> assertThat(name)
+        .startsWith("vertx_http_server_response_time_seconds_bucket")
+        .contains("route=\"/api/v1/analytics/events\"").contains("le=\"0.1\""));
+    assertThat(samples.keySet()).anySatisfy(name -> assertThat(name).startsWith("jvm_memory_used_bytes"));
+    assertThat(samples.keySet()).anySatisfy(name -> assertThat(name).startsWith("process_cpu_usage"));
+  }
+
+  @Test
+  void noLabelCarriesACustomerKeyEmailOrRawPath() {
+    JsonObject me = server.register();
+    String key = me.getJsonObject("apiKey").getString("key");
+    String access = me.getString("accessToken");
+    server.postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode());
+    for (int i = 0; i < 50; i++) {
+      server.get("/probe/" + UUID.randomUUID());
+    }
+    com.apisentinel.support.TestServer.send(java.net.http.HttpRequest.newBuilder(
+            server.uri("/api/v1/keys/" + me.getJsonObject("apiKey").getString("id")))
+        .header("Authorization", "Bearer " + access).DELETE().build());
+
+    String body = server.get("/metrics").body();
+    assertThat(body).doesNotContain(me.getJsonObject("customer").getString("id"))
+        .doesNotContain(me.getJsonObject("customer").getString("email"))
+        .doesNotContain(key.substring(0, 12))
+        .doesNotContain(me.getJsonObject("apiKey").getString("id"))
+        .doesNotContain("/probe/");
+    assertThat(body).contains("route=\"/api/v1/keys/:id\"");
+  }
+}
