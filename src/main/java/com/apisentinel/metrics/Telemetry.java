@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -44,6 +45,9 @@ public final class Telemetry {
             .build().merge(config);
       }
     });
+    // Per-request byte-size summaries cost every request and answer nothing the dashboards ask.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("vertx.http.server.request.bytes"));
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("vertx.http.server.response.bytes"));
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
@@ -58,7 +62,10 @@ public final class Telemetry {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS,
+        // Event-bus meters would be updated twice per ingest request (request and reply) for numbers
+        // that sentinel_* and the HTTP meters already give.
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE,
             Label.POOL_TYPE, Label.POOL_NAME))
         // Histograms come from the timer filter above, not publishQuantiles: that would also give every
         // byte-count summary ~270 buckets nobody reads.
