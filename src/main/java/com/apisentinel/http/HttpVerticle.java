@@ -12,6 +12,7 @@ import com.apisentinel.metrics.IngestMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import com.apisentinel.store.Database;
+import com.apisentinel.store.EventAggregates;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
 import io.vertx.core.Future;
@@ -64,6 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     var profile = new ProfileRoutes(bus);
     var apiKeys = new KeyRoutes(bus);
     var analytics = new AnalyticsRoutes(new EventQueries(pool));
+    var metrics = new MetricsRoutes(new EventAggregates(pool));
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
@@ -85,6 +87,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post(KeyRoutes.ROLL_PATH).handler(auth.sessionOnly()).handler(apiKeys::roll);
     router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
     router.get(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(analytics::listEvents);
+    router.get(MetricsRoutes.OVERVIEW_PATH).handler(auth.anyCredential()).handler(metrics::overview);
+    router.get(MetricsRoutes.GATEWAYS_PATH).handler(auth.anyCredential()).handler(metrics::gateways);
+    router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);
