@@ -5,6 +5,10 @@ public final class Addresses {
 
   /** {@link WriteRequest} to the batching writer; replies {@link WriteResult} after COMMIT. */
   public static final String EVENTS_WRITE = "events.write";
+  /** Published {@link EventsCommitted} after every COMMIT; consumed by the metrics verticle. */
+  public static final String EVENTS_COMMITTED = "events.committed";
+  /** {@link LiveQuery} to the metrics verticle; replies {@link LiveWindowsView}. */
+  public static final String METRICS_LIVE = "metrics.live";
   /** Empty request; replies {@link WriterStatus}. */
   public static final String WRITER_STATUS = "writer.status";
   /** {@link RegisterCommand} to the auth verticle; replies {@link Registration}. */

@@ -30,6 +30,9 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     register(eventBus, SessionCommands.Refresh.class);
     register(eventBus, SessionCommands.Logout.class);
     register(eventBus, Revocations.class);
+    register(eventBus, EventsCommitted.class);
+    register(eventBus, LiveQuery.class);
+    register(eventBus, LiveWindowsView.class);
     register(eventBus, Customer.class);
     register(eventBus, IssuedKey.class);
     register(eventBus, AccountCommands.GetProfile.class);

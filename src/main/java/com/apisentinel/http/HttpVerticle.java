@@ -65,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     var profile = new ProfileRoutes(bus);
     var apiKeys = new KeyRoutes(bus);
     var analytics = new AnalyticsRoutes(new EventQueries(pool));
-    var metrics = new MetricsRoutes(new EventAggregates(pool));
+    var metrics = new MetricsRoutes(new EventAggregates(pool), bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
@@ -90,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MetricsRoutes.OVERVIEW_PATH).handler(auth.anyCredential()).handler(metrics::overview);
     router.get(MetricsRoutes.GATEWAYS_PATH).handler(auth.anyCredential()).handler(metrics::gateways);
     router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
+    router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);

@@ -2,7 +2,11 @@ package com.apisentinel.http;
 
 import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
+import com.apisentinel.bus.Addresses;
+import com.apisentinel.bus.LiveQuery;
+import com.apisentinel.bus.LiveWindowsView;
 import com.apisentinel.store.EventAggregates;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -21,12 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** GET /api/v1/metrics/overview, /gateways and /timeseries for the calling customer. */
+/** GET /api/v1/metrics/overview, /gateways, /timeseries and /live for the calling customer. */
 final class MetricsRoutes {
 
   static final String OVERVIEW_PATH = "/api/v1/metrics/overview";
   static final String GATEWAYS_PATH = "/api/v1/metrics/gateways";
   static final String TIMESERIES_PATH = "/api/v1/metrics/timeseries";
+  static final String LIVE_PATH = "/api/v1/metrics/live";
   static final Duration DEFAULT_RANGE = Duration.ofDays(30);
   /** A chart needs no more points than this; more is a range/interval mistake. */
   static final int MAX_BUCKETS = 10_000;
@@ -34,9 +39,11 @@ final class MetricsRoutes {
       "hour", Duration.ofHours(1), "day", Duration.ofDays(1));
 
   private final EventAggregates aggregates;
+  private final EventBus bus;
 
-  MetricsRoutes(EventAggregates aggregates) {
+  MetricsRoutes(EventAggregates aggregates, EventBus bus) {
     this.aggregates = aggregates;
+    this.bus = bus;
   }
 
   private record Range(Instant from, Instant to) {
@@ -112,6 +119,25 @@ final class MetricsRoutes {
           respond(ctx, rangeJson(range).put("interval", intervalName == null ? "hour" : intervalName)
               .put("buckets", buckets));
         }).onFailure(ctx::fail);
+  }
+
+  /** Rolling windows held in memory by the metrics verticle: committed events only. */
+  void live(RoutingContext ctx) {
+    if (!ctx.queryParams().isEmpty()) {
+      ctx.fail(new InvalidBodyException("invalid query parameters", ctx.queryParams().names().stream().sorted()
+          .map(name -> new FieldError(name, "is not a known parameter")).toList()));
+      return;
+    }
+    bus.<LiveWindowsView>request(Addresses.METRICS_LIVE, new LiveQuery(Authentication.principal(ctx).customerId()))
+        .onSuccess(reply -> {
+          JsonObject windows = new JsonObject();
+          reply.body().windows().forEach((name, w) -> windows.put(name, new JsonObject()
+              .put("events", w.events()).put("eventsPerSecond", w.eventsPerSecond())
+              .put("failoverRate", w.failoverRate()).put("recoveryTimeP50", w.recoveryTimeP50())
+              .put("recoveryTimeP95", w.recoveryTimeP95()).put("recoveryTimeP99", w.recoveryTimeP99())));
+          respond(ctx, new JsonObject().put("windows", windows));
+        })
+        .onFailure(ctx::fail);
   }
 
   /** Buckets start at UTC multiples of their width (midnight for days), as the query's date_bin does. */

@@ -1,6 +1,7 @@
 package com.apisentinel.writer;
 
 import com.apisentinel.bus.Addresses;
+import com.apisentinel.bus.EventsCommitted;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.WriteRequest;
 import com.apisentinel.bus.WriterStatus;
@@ -146,7 +147,10 @@ public final class BatchingWriterVerticle extends VerticleBase {
         .onSuccess(rows -> {
           meters.committed(batch.eventCount(), System.nanoTime() - start);
           markStorageHealthy();
-          batch.replyCommitted(rows);
+          EventsCommitted committed = batch.replyCommitted(rows);
+          if (!committed.events().isEmpty()) {
+            vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, committed);
+          }
         })
         .<Void>mapEmpty()
         .recover(failure -> {

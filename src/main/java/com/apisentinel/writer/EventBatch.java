@@ -1,5 +1,6 @@
 package com.apisentinel.writer;
 
+import com.apisentinel.bus.EventsCommitted;
 import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
 import io.vertx.sqlclient.Row;
@@ -77,8 +78,12 @@ final class EventBatch {
     return columns.toTuple();
   }
 
-  /** Answers every request of the batch after COMMIT: events missing from RETURNING were duplicates. */
-  void replyCommitted(Iterable<Row> inserted) {
+  /**
+   * Answers every request of the batch after COMMIT (events missing from RETURNING were duplicates)
+   * and returns the newly stored events for the live metrics.
+   */
+  EventsCommitted replyCommitted(Iterable<Row> inserted) {
+    List<EventsCommitted.Committed> committed = new ArrayList<>();
     Set<EventKey> stored = new HashSet<>();
     for (Row row : inserted) {
       stored.add(new EventKey(row.getUUID(0), row.getString(1)));
@@ -89,12 +94,17 @@ final class EventBatch {
       List<Event> events = write.request().events();
       UUID customer = write.request().customerId();
       for (int i = 0; i < events.size(); i++) {
-        if (!duplicates.get(i) && !stored.contains(new EventKey(customer, events.get(i).eventId()))) {
+        Event event = events.get(i);
+        if (!duplicates.get(i) && !stored.contains(new EventKey(customer, event.eventId()))) {
           duplicates.set(i);
+        } else if (!duplicates.get(i)) {
+          committed.add(new EventsCommitted.Committed(customer, event.failoverUsed(), event.success(),
+              event.recoveryTimeMs()));
         }
       }
       write.message().reply(new WriteResult(duplicates));
     }
+    return new EventsCommitted(committed);
   }
 
   void replyFailure(int failureCode, String message) {
