@@ -9,17 +9,17 @@ import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.metrics.IngestMeters;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventAggregates;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +34,12 @@ public final class HttpVerticle extends VerticleBase {
   private static final int IDLE_TIMEOUT_SECONDS = 30;
   /** For operators' Prometheus: expose it on an internal network only (it needs no credentials). */
   static final String METRICS_PATH = "/metrics";
+  /** lastUsedAt is precise to this interval, for one UPDATE per interval instead of one per request. */
+  private static final long KEY_USAGE_REPORT_MS = 5000;
 
   private final SentinelConfig config;
   private final IngestMeters meters;
   private final PrometheusMeterRegistry registry;
-  /** lastUsedAt is precise to this interval, for one UPDATE per interval instead of one per request. */
-  private static final long KEY_USAGE_REPORT_MS = 5000;
-
   private HttpServer server;
   private ApiKeyCache keys;
   private long usageTimer;
