@@ -48,7 +48,8 @@ public final class Deployment {
         .compose(v -> vertx.deployVerticle(new MetricsVerticle()))
         .compose(metricsId -> vertx.deployVerticle(
                 new BatchingWriterVerticle(config.writer(), config.database(), meters))
-            .compose(writerId -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt()))
+            .compose(writerId -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
+                config.security().apiKeyCacheTtl()))
                 .compose(authId -> vertx.deployVerticle(
                         () -> new HttpVerticle(config, meters, telemetry.registry()), http)
                     .map(httpId -> new Deployment(vertx, metricsId, writerId, authId, httpId)))));

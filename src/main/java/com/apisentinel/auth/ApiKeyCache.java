@@ -63,7 +63,14 @@ public final class ApiKeyCache {
     if (entry != null && nanoClock.getAsLong() - entry.expiresAtNanos < 0) {
       return answer(entry.principal);
     }
-    return lookups.computeIfAbsent(hash, this::lookup).compose(this::answer);
+    Future<Principal> pending = lookups.get(hash);
+    if (pending == null) {
+      pending = lookup(hash);
+      if (!pending.isComplete()) {
+        lookups.put(hash, pending);
+      }
+    }
+    return pending.compose(this::answer);
   }
 
   private Future<Principal> lookup(String hash) {

@@ -21,6 +21,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class AuthVerticle extends VerticleBase {
 
   private final DatabaseConfig database;
   private final JwtConfig jwt;
+  private final Duration apiKeyCacheTtl;
   private Pool pool;
   private AccountStore accounts;
   private ApiKeyStore keys;
@@ -49,13 +51,18 @@ public final class AuthVerticle extends VerticleBase {
   private AccountService accountService;
   private long revocationTimer;
 
-  public AuthVerticle(DatabaseConfig database, JwtConfig jwt) {
+  public AuthVerticle(DatabaseConfig database, JwtConfig jwt, Duration apiKeyCacheTtl) {
     this.database = database;
     this.jwt = jwt;
+    this.apiKeyCacheTtl = apiKeyCacheTtl;
   }
 
   @Override
   public Future<?> start() {
+    if (apiKeyCacheTtl.toMillis() > 1000) {
+      LOG.warn("security.apiKeyCacheTtlMs is {} ms: a revoked key may keep working that long on other nodes "
+          + "(API.md promises 1 s)", apiKeyCacheTtl.toMillis());
+    }
     if (jwt.generatedKeys()) {
       LOG.warn("dev profile: no JWT key pair configured; using a throw-away ES256 pair (tokens die with this process)");
     }

@@ -1,9 +1,7 @@
 package com.apisentinel.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.regex.Pattern;
 import java.util.Base64;
 
 /** Refresh tokens: 256 random bits, base64url, {@code rt_} prefix; stored only as SHA-256. */
@@ -11,7 +9,8 @@ final class OpaqueTokens {
 
   static final String PREFIX = "rt_";
   private static final int RANDOM_BYTES = 32;
-  private static final int MAX_LENGTH = 128;
+  /** 32 bytes in unpadded base64url are 43 characters. */
+  private static final Pattern SHAPE = Pattern.compile("rt_[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private OpaqueTokens() {
@@ -24,14 +23,11 @@ final class OpaqueTokens {
   }
 
   static boolean isWellFormed(String token) {
-    return token != null && token.startsWith(PREFIX) && token.length() <= MAX_LENGTH;
+    return token != null && SHAPE.matcher(token).matches();
   }
 
+  /** Well-formed tokens are ASCII (base64url), as API keys are: the same digest serves both. */
   static byte[] hash(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JRE provides SHA-256", e);
-    }
+    return ApiKeys.sha256(token);
   }
 }

@@ -68,9 +68,6 @@ public final class BodyFields {
     return number;
   }
 
-  public boolean has(String field) {
-    return body.containsKey(field);
-  }
 
   public void fail(String field, String message) {
     errors.add(new FieldError(field, message));

@@ -26,7 +26,7 @@ final class AccountRoutes {
         .map(RegistrationRules::validate)
         .compose(valid -> bus.<Registration>request(Addresses.AUTH_REGISTER, new RegisterCommand(valid.email(),
             valid.password(), valid.companyName(), SessionRoutes.clientAddress(ctx),
-            ResponseHeaders.requestId(ctx))))
+            ResponseHeaders.requestId(ctx)), BusCalls.AUTH))
         .map(Message::body)
         .onSuccess(registration -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)

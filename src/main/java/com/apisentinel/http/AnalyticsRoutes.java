@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,10 +31,9 @@ final class AnalyticsRoutes {
   void listEvents(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
     List<FieldError> errors = new ArrayList<>();
-    query.names().stream().filter(name -> !PARAMETERS.contains(name)).sorted()
-        .forEach(name -> errors.add(new FieldError(name, "is not a known parameter")));
-    Instant from = time(query, "from", errors);
-    Instant to = time(query, "to", errors);
+    QueryParams.rejectUnknown(query, PARAMETERS, errors);
+    Instant from = QueryParams.time(query, "from", errors);
+    Instant to = QueryParams.time(query, "to", errors);
     if (from != null && to != null && !from.isBefore(to)) {
       errors.add(new FieldError("to", "must be after from"));
     }
@@ -68,18 +65,6 @@ final class AnalyticsRoutes {
     }).onFailure(ctx::fail);
   }
 
-  private static Instant time(MultiMap query, String name, List<FieldError> errors) {
-    String value = query.get(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, "must be an RFC 3339 date-time with an offset"));
-      return null;
-    }
-  }
 
   private static Boolean bool(MultiMap query, String name, List<FieldError> errors) {
     String value = query.get(name);

@@ -1,5 +1,6 @@
 package com.apisentinel.http;
 
+import com.apisentinel.body.Rfc3339;
 import com.apisentinel.store.EventQueries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,7 +33,7 @@ final class EventCursor {
         return null;
       }
       Instant at = Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS);
-      return new EventQueries.Position(at, parts[2]);
+      return Rfc3339.inRange(at) ? new EventQueries.Position(at, parts[2]) : null;
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       return null;
     }

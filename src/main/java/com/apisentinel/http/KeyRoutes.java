@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import com.apisentinel.body.BodyFields;
+import com.apisentinel.body.Rfc3339;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.IssuedKey;
@@ -13,8 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,7 +23,7 @@ final class KeyRoutes {
   static final String KEYS_PATH = "/api/v1/keys";
   static final String KEY_PATH = "/api/v1/keys/:id";
   static final String ROLL_PATH = "/api/v1/keys/:id/roll";
-  static final String DEFAULT_NAME = "API key";
+  static final String DEFAULT_NAME = "default";
   static final long MAX_GRACE_SECONDS = 86_400;
   private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
 
@@ -45,14 +44,14 @@ final class KeyRoutes {
           return new AccountCommands.CreateKey(customerId, name != null ? name : DEFAULT_NAME, expiresAt,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(create -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_CREATE, create))
+        .compose(create -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_CREATE, create, BusCalls.AUTH))
         .onSuccess(reply -> created(ctx, reply))
         .onFailure(ctx::fail);
   }
 
   void list(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    bus.<AccountCommands.KeyListing>request(Addresses.AUTH_KEYS_LIST, new AccountCommands.ListKeys(customerId))
+    bus.<AccountCommands.KeyListing>request(Addresses.AUTH_KEYS_LIST, new AccountCommands.ListKeys(customerId), BusCalls.AUTH)
         .onSuccess(reply -> {
           JsonArray keys = new JsonArray();
           reply.body().keys().forEach(key -> keys.add(AccountViews.keyView(key)));
@@ -66,7 +65,7 @@ final class KeyRoutes {
     UUID customerId = Authentication.principal(ctx).customerId();
     keyId(ctx)
         .compose(keyId -> bus.request(Addresses.AUTH_KEYS_REVOKE, new AccountCommands.RevokeKey(customerId, keyId,
-            SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx))))
+            SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx)), BusCalls.AUTH))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -81,7 +80,7 @@ final class KeyRoutes {
           return new AccountCommands.RollKey(customerId, keyId, grace == null ? 0 : grace,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         }))
-        .compose(roll -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_ROLL, roll))
+        .compose(roll -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_ROLL, roll, BusCalls.AUTH))
         .onSuccess(reply -> created(ctx, reply))
         .onFailure(ctx::fail);
   }
@@ -99,18 +98,15 @@ final class KeyRoutes {
     if (value == null) {
       return null;
     }
-    try {
-      Instant at = OffsetDateTime.parse(value).toInstant();
-      Instant now = Instant.now();
-      if (!at.isAfter(now) || at.isAfter(now.plus(MAX_LIFETIME))) {
-        fields.fail("expiresAt", "must be in the future, at most 10 years ahead");
-        return null;
-      }
-      return at;
-    } catch (DateTimeParseException e) {
-      fields.fail("expiresAt", "must be an RFC 3339 date-time with an offset");
+    Instant at = Rfc3339.parse(value);
+    Instant now = Instant.now();
+    if (at == null) {
+      fields.fail("expiresAt", Rfc3339.EXPECTED);
+    } else if (!at.isAfter(now) || at.isAfter(now.plus(MAX_LIFETIME))) {
+      fields.fail("expiresAt", "must be in the future, at most 10 years ahead");
       return null;
     }
+    return at;
   }
 
   private static void created(RoutingContext ctx, Message<IssuedKey> reply) {

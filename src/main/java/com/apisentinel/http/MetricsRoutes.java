@@ -15,8 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -128,7 +126,7 @@ final class MetricsRoutes {
           .map(name -> new FieldError(name, "is not a known parameter")).toList()));
       return;
     }
-    bus.<LiveWindowsView>request(Addresses.METRICS_LIVE, new LiveQuery(Authentication.principal(ctx).customerId()))
+    bus.<LiveWindowsView>request(Addresses.METRICS_LIVE, new LiveQuery(Authentication.principal(ctx).customerId()), BusCalls.METRICS)
         .onSuccess(reply -> {
           JsonObject windows = new JsonObject();
           reply.body().windows().forEach((name, w) -> windows.put(name, new JsonObject()
@@ -149,10 +147,9 @@ final class MetricsRoutes {
   /** @return the range, or null after failing the request with every parameter error */
   private static Range range(RoutingContext ctx, Set<String> allowed, List<FieldError> errors) {
     MultiMap query = ctx.queryParams();
-    query.names().stream().filter(name -> !allowed.contains(name)).sorted()
-        .forEach(name -> errors.add(new FieldError(name, "is not a known parameter")));
-    Instant to = time(query, "to", errors);
-    Instant from = time(query, "from", errors);
+    QueryParams.rejectUnknown(query, allowed, errors);
+    Instant to = QueryParams.time(query, "to", errors);
+    Instant from = QueryParams.time(query, "from", errors);
     to = to != null ? to : Instant.now().truncatedTo(ChronoUnit.MILLIS);
     from = from != null ? from : to.minus(DEFAULT_RANGE);
     if (!from.isBefore(to)) {
@@ -165,29 +162,17 @@ final class MetricsRoutes {
     return new Range(from, to);
   }
 
-  private static Instant time(MultiMap query, String name, List<FieldError> errors) {
-    String value = query.get(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(name, "must be an RFC 3339 date-time with an offset"));
-      return null;
-    }
-  }
 
   private static double ratio(long part, long whole) {
     return whole == 0 ? 0 : (double) part / whole;
   }
 
   /** Minor units to major units exactly: 344746 USD → 3447.46, 1200 JPY → 1200. */
-  static JsonObject money(Map<String, Long> minorUnits) {
+  static JsonObject money(Map<String, BigDecimal> minorUnits) {
     JsonObject money = new JsonObject();
     minorUnits.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
       int digits = Math.max(0, Currency.getInstance(entry.getKey()).getDefaultFractionDigits());
-      money.put(entry.getKey(), BigDecimal.valueOf(entry.getValue()).movePointLeft(digits));
+      money.put(entry.getKey(), entry.getValue().movePointLeft(digits));
     });
     return money;
   }

@@ -7,6 +7,10 @@ import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
 import com.apisentinel.bus.Failures;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.util.concurrent.TimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -83,13 +87,16 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (failure instanceof ReplyException reply) {
       return fromReply(reply);
     }
+    if (isStorageFailure(failure)) {
+      return storageUnavailable();
+    }
     return forStatus(ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 500);
   }
 
   private static Problem fromReply(ReplyException reply) {
     if (reply.failureType() == ReplyFailure.TIMEOUT) {
       return new Problem(503, "storage-slow", "Storage too slow",
-          "the events were not committed in time; retry with the same eventIds");
+          "the request did not complete in time; nothing acknowledged, retry (ingest: with the same eventIds)");
     }
     if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
       return new Problem(503, "unavailable", "Service unavailable", "the service is starting or stopping");
@@ -108,9 +115,20 @@ final class ProblemResponder implements Handler<RoutingContext> {
           "too many failed logins; retry after " + reply.getMessage() + " s");
       case Failures.NOT_FOUND -> forStatus(404);
       case Failures.INVALID_FIELD -> invalidField(reply.getMessage());
-      default -> new Problem(503, "storage-unavailable", "Storage unavailable",
-          "the database is unavailable; nothing was stored, retry later");
+      default -> storageUnavailable();
     };
+  }
+
+  private static Problem storageUnavailable() {
+    return new Problem(503, "storage-unavailable", "Storage unavailable",
+        "the database is unavailable or too slow; retry later");
+  }
+
+  /** Reads run on the shared pool from this verticle: their failures are the database's, not ours. */
+  private static boolean isStorageFailure(Throwable failure) {
+    return failure instanceof PgException || failure instanceof ClosedConnectionException
+        || failure instanceof TimeoutException || failure instanceof java.net.ConnectException
+        || (failure instanceof VertxException && String.valueOf(failure.getMessage()).contains("connection"));
   }
 
   /** {@code field|reason}, as the auth verticle reports a field the database refused. */

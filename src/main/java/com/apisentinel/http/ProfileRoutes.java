@@ -27,7 +27,7 @@ final class ProfileRoutes {
 
   void get(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId))
+    bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId), BusCalls.AUTH)
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
   }
@@ -50,7 +50,7 @@ final class ProfileRoutes {
           return new AccountCommands.UpdateProfile(customerId, companyName, primary, secondary,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(update -> bus.<Customer>request(Addresses.AUTH_PROFILE_UPDATE, update))
+        .compose(update -> bus.<Customer>request(Addresses.AUTH_PROFILE_UPDATE, update, BusCalls.AUTH))
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
   }

@@ -39,7 +39,7 @@ final class SessionRoutes {
           fields.throwIfInvalid("the login is invalid");
           return new SessionCommands.Login(email, password, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(login -> bus.<TokenPair>request(Addresses.AUTH_LOGIN, login))
+        .compose(login -> bus.<TokenPair>request(Addresses.AUTH_LOGIN, login, BusCalls.AUTH))
         .onSuccess(reply -> respondTokens(ctx, reply.body()))
         .onFailure(ctx::fail);
   }
@@ -53,7 +53,7 @@ final class SessionRoutes {
           fields.throwIfInvalid("the refresh request is invalid");
           return new SessionCommands.Refresh(token, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(refresh -> bus.<TokenPair>request(Addresses.AUTH_REFRESH, refresh))
+        .compose(refresh -> bus.<TokenPair>request(Addresses.AUTH_REFRESH, refresh, BusCalls.AUTH))
         .onSuccess(reply -> respondTokens(ctx, reply.body()))
         .onFailure(ctx::fail);
   }
@@ -69,7 +69,7 @@ final class SessionRoutes {
           return new SessionCommands.Logout(principal.customerId(), session.tokenId(), session.familyId(),
               session.expiresAt(), token, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(logout -> bus.<Void>request(Addresses.AUTH_LOGOUT, logout))
+        .compose(logout -> bus.<Void>request(Addresses.AUTH_LOGOUT, logout, BusCalls.AUTH))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -128,10 +128,7 @@ final class EventRules {
     if (Boolean.TRUE.equals(failoverUsed)) {
       return inRange("recoveryTimeMs", required("recoveryTimeMs", d.recoveryTimeMs), 0, MAX_DURATION_MS);
     }
-    if (Boolean.FALSE.equals(failoverUsed) && d.recoveryTimeMs != null) {
-      fail("recoveryTimeMs", "is only allowed when failoverUsed is true");
-    }
-    return d.recoveryTimeMs;
+    return inRange("recoveryTimeMs", d.recoveryTimeMs, 0, MAX_DURATION_MS);
   }
 
   private void primaryError() {

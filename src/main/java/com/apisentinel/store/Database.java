@@ -13,6 +13,8 @@ public final class Database {
 
   /** One pool across every verticle instance that asks for it, instead of one per instance. */
   private static final String SHARED_POOL = "sentinel-shared";
+  /** No read or account query may hold a shared connection longer: a stalled one becomes a 503. */
+  private static final long STATEMENT_TIMEOUT_MS = 10_000;
 
   private Database() {
   }
@@ -27,7 +29,7 @@ public final class Database {
     return PgBuilder.pool()
         .with(options)
         .with(new NetClientOptions().setConnectTimeout(timeoutMs))
-        .connectingTo(db.connectOptions())
+        .connectingTo(db.connectOptions().addProperty("statement_timeout", Long.toString(STATEMENT_TIMEOUT_MS)))
         .using(vertx)
         .build();
   }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Failover analytics computed by PostgreSQL over one customer's raw events in [from, to): exact
@@ -63,12 +65,12 @@ public final class EventAggregates {
   /** Percentiles are null when there is nothing to rank. Money is in minor units per currency. */
   public record Overview(long totalEvents, long failoverEvents, long successfulRecoveries, long failedRecoveries,
                          Double avgRecoveryTime, Integer recoveryP50, Integer recoveryP95, Integer recoveryP99,
-                         Map<String, Long> recoveredMinorUnits) {
+                         Map<String, BigDecimal> recoveredMinorUnits) {
   }
 
   public record GatewayStats(String gateway, long asPrimary, long primaryFailures, long asFailover,
                              long failoverSuccesses, Integer latencyP50, Integer latencyP95, Integer latencyP99,
-                             Map<String, Long> recoveredMinorUnits) {
+                             Map<String, BigDecimal> recoveredMinorUnits) {
   }
 
   public record Bucket(Instant start, long totalEvents, long failoverEvents, long successfulRecoveries,
@@ -77,13 +79,12 @@ public final class EventAggregates {
 
   public Future<Overview> overview(UUID customerId, Instant from, Instant to) {
     Tuple range = range(customerId, from, to);
-    return Future.all(pool.preparedQuery(OVERVIEW).execute(range), pool.preparedQuery(RECOVERED_BY_CURRENCY)
-        .execute(range)).map(results -> {
+    return Future.all(timed(pool.preparedQuery(OVERVIEW).execute(range)), timed(pool.preparedQuery(RECOVERED_BY_CURRENCY).execute(range))).map(results -> {
           Row row = results.<RowSet<Row>>resultAt(0).iterator().next();
           Integer[] p = percentiles(row, "recovery_percentiles");
-          Map<String, Long> recovered = new LinkedHashMap<>();
+          Map<String, BigDecimal> recovered = new LinkedHashMap<>();
           for (Row money : results.<RowSet<Row>>resultAt(1)) {
-            recovered.put(money.getString("currency"), money.getBigDecimal("amount").longValueExact());
+            recovered.put(money.getString("currency"), money.getBigDecimal("amount"));
           }
           Number avg = row.getNumeric("recovery_avg");
           return new Overview(row.getLong("total"), row.getLong("failovers"), row.getLong("recoveries"),
@@ -93,8 +94,8 @@ public final class EventAggregates {
 
   public Future<List<GatewayStats>> gateways(UUID customerId, Instant from, Instant to) {
     Tuple range = range(customerId, from, to);
-    return Future.all(pool.preparedQuery(AS_PRIMARY).execute(range), pool.preparedQuery(AS_FINAL).execute(range),
-        pool.preparedQuery(RECOVERED_BY_GATEWAY).execute(range)).map(results -> {
+    return Future.all(timed(pool.preparedQuery(AS_PRIMARY).execute(range)), timed(pool.preparedQuery(AS_FINAL).execute(range)),
+        timed(pool.preparedQuery(RECOVERED_BY_GATEWAY).execute(range))).map(results -> {
           Map<String, long[]> primary = new HashMap<>();
           for (Row row : results.<RowSet<Row>>resultAt(0)) {
             primary.put(row.getString("gateway"), new long[] {row.getLong("as_primary"), row.getLong("primary_failures")});
@@ -103,10 +104,10 @@ public final class EventAggregates {
           for (Row row : results.<RowSet<Row>>resultAt(1)) {
             finals.put(row.getString("gateway"), row);
           }
-          Map<String, Map<String, Long>> recovered = new HashMap<>();
+          Map<String, Map<String, BigDecimal>> recovered = new HashMap<>();
           for (Row row : results.<RowSet<Row>>resultAt(2)) {
             recovered.computeIfAbsent(row.getString("gateway"), g -> new LinkedHashMap<>())
-                .put(row.getString("currency"), row.getBigDecimal("amount").longValueExact());
+                .put(row.getString("currency"), row.getBigDecimal("amount"));
           }
           TreeSet<String> names = new TreeSet<>(primary.keySet());
           names.addAll(finals.keySet());
@@ -125,7 +126,7 @@ public final class EventAggregates {
 
   /** Only buckets with events, aligned to UTC multiples of {@code width}; the caller fills the empty ones. */
   public Future<List<Bucket>> timeseries(UUID customerId, Instant from, Instant to, Duration width) {
-    return pool.preparedQuery(TIMESERIES).execute(range(customerId, from, to).addValue((double) width.toSeconds()))
+    return timed(pool.preparedQuery(TIMESERIES).execute(range(customerId, from, to).addValue((double) width.toSeconds())))
         .map(rows -> {
       List<Bucket> buckets = new ArrayList<>();
       for (Row row : rows) {
@@ -134,6 +135,10 @@ public final class EventAggregates {
       }
       return buckets;
     });
+  }
+
+  private static <T> Future<T> timed(Future<T> query) {
+    return query.timeout(EventQueries.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   private static Integer[] percentiles(Row row, String column) {

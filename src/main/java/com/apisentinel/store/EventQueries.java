@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads of raw events, always for one customer, newest first, keyset-paged on
@@ -33,6 +34,8 @@ public final class EventQueries {
          AND ($7::timestamptz IS NULL OR (occurred_at, event_id) < ($7, $8::text))
        ORDER BY occurred_at DESC, event_id DESC
        LIMIT $9""";
+
+  static final long READ_TIMEOUT_MS = 12_000;
 
   private final Pool pool;
 
@@ -59,7 +62,7 @@ public final class EventQueries {
         .addValue(after == null ? null : utc(after.occurredAt()))
         .addValue(after == null ? null : after.eventId())
         .addValue(limit);
-    return pool.preparedQuery(PAGE).execute(params).map(rows -> {
+    return pool.preparedQuery(PAGE).execute(params).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).map(rows -> {
       List<StoredEvent> events = new ArrayList<>(rows.size());
       for (Row row : rows) {
         Instant occurredAt = row.getOffsetDateTime("occurred_at").toInstant();

@@ -86,7 +86,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
       message.fail(Failures.WRITER_QUEUE_FULL, "writer queue full");
       return;
     }
-    queue.addLast(new PendingWrite(message));
+    queue.addLast(new PendingWrite(message, System.nanoTime()));
     queuedEvents += size;
     heldEvents += size;
     meters.queueDepth(heldEvents);
@@ -107,22 +107,37 @@ public final class BatchingWriterVerticle extends VerticleBase {
       flushTimer = -1;
     }
     while (!queue.isEmpty() && batchesInFlight < config.connections()) {
-      EventBatch batch = EventBatch.of(takeBatch());
+      List<PendingWrite> writes = takeBatch();
+      if (writes.isEmpty()) {
+        continue;
+      }
+      EventBatch batch = EventBatch.of(writes);
       batchesInFlight++;
       commit(batch).onComplete(done -> batchFinished(batch));
     }
   }
 
-  /** Whole requests, up to maxBatchEvents events (a single larger request still goes alone). */
+  /**
+   * Whole requests, up to maxBatchEvents events (a single larger request still goes alone).
+   * Requests queued longer than the ack timeout are dropped: their clients already got 503, and
+   * storing them now would only store what nobody was told about.
+   */
   private List<PendingWrite> takeBatch() {
     List<PendingWrite> writes = new ArrayList<>();
     int events = 0;
+    long expiredBefore = System.nanoTime() - config.ackTimeout().toNanos();
     while (!queue.isEmpty() && (writes.isEmpty() || events + queue.peekFirst().size() <= config.maxBatchEvents())) {
       PendingWrite write = queue.pollFirst();
+      queuedEvents -= write.size();
+      if (write.enqueuedAtNanos() - expiredBefore < 0) {
+        heldEvents -= write.size();
+        write.message().fail(Failures.STORAGE_UNAVAILABLE, "expired in the writer queue");
+        continue;
+      }
       events += write.size();
       writes.add(write);
     }
-    queuedEvents -= events;
+    meters.queueDepth(heldEvents);
     return writes;
   }
 

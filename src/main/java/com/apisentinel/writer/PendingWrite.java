@@ -4,7 +4,7 @@ import com.apisentinel.bus.WriteRequest;
 import io.vertx.core.eventbus.Message;
 
 /** A request waiting in the writer's queue, with the message to answer once its fate is known. */
-record PendingWrite(Message<WriteRequest> message) {
+record PendingWrite(Message<WriteRequest> message, long enqueuedAtNanos) {
 
   WriteRequest request() {
     return message.body();

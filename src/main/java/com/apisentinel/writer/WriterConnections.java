@@ -71,10 +71,18 @@ final class WriterConnections {
   private Future<PgConnection> open() {
     opening++;
     Promise<PgConnection> result = Promise.promise();
-    long timer = vertx.setTimer(connectTimeoutMs,
-        id -> result.tryFail("could not connect to PostgreSQL within " + connectTimeoutMs + " ms"));
-    PgConnection.connect(vertx, options).onComplete(attempt -> {
+    boolean[] slotFreed = {false};
+    // On timeout the slot is freed at once, so a hanging connect cannot keep the writer at 503
+    // after the database is back; the late attempt, if it ever completes, is closed below.
+    long timer = vertx.setTimer(connectTimeoutMs, id -> {
+      slotFreed[0] = true;
       opening--;
+      result.tryFail("could not connect to PostgreSQL within " + connectTimeoutMs + " ms");
+    });
+    PgConnection.connect(vertx, options).onComplete(attempt -> {
+      if (!slotFreed[0]) {
+        opening--;
+      }
       vertx.cancelTimer(timer);
       if (attempt.failed()) {
         result.tryFail(attempt.cause());

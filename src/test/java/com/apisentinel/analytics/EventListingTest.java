@@ -161,7 +161,8 @@ class EventListingTest {
   @Test
   void invalidParametersAreA422NamingThem() {
     for (String query : new String[] {"?limit=0", "?limit=1001", "?limit=ten", "?cursor=bm90LWEtY3Vyc29y",
-        "?success=maybe", "?gateway=visa", "?from=yesterday", "?sort=asc",
+        "?success=maybe", "?gateway=visa", "?from=yesterday", "?sort=asc", "?from=%2B999999999-01-01T00:00:00Z",
+        "?cursor=" + java.util.Base64.getUrlEncoder().encodeToString(("v1:" + Long.MIN_VALUE + ":x").getBytes()),
         "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"}) {
       HttpResponse<String> response = list(key, query);
       assertThat(response.statusCode()).as(query).isEqualTo(422);

@@ -126,11 +126,12 @@ class IngestParserTest {
   }
 
   @Test
-  void recoveryTimeIsRequiredForFailoverAndRefusedOtherwise() {
+  void recoveryTimeIsRequiredForFailoverAndOptionalOtherwise() {
     JsonObject failover = Events.failover("e");
     failover.remove("recoveryTimeMs");
     assertRejected(failover, "recoveryTimeMs", "is required");
-    assertRejected(Events.direct("e").put("recoveryTimeMs", 10), "recoveryTimeMs", "only allowed");
+    assertThat(parse(Events.direct("e").put("recoveryTimeMs", 10).encode()).items().get(0).isValid()).isTrue();
+    assertRejected(Events.direct("e").put("recoveryTimeMs", 600_001), "recoveryTimeMs", "from 0 to");
   }
 
   @ParameterizedTest

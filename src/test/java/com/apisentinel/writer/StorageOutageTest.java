@@ -68,6 +68,10 @@ class StorageOutageTest {
       assertThat(elapsedMs).isLessThan(2500);
       HttpResponse<String> ready = server.get("/health/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
+      HttpResponse<String> read = TestServer.send(java.net.http.HttpRequest.newBuilder(
+          server.uri("/api/v1/analytics/events")).header("Authorization", "Bearer " + apiKey).GET().build());
+      assertThat(read.statusCode()).as("reads fail as unavailable, not as our error").isEqualTo(503);
+      assertThat(read.headers().firstValue("Retry-After")).isPresent();
       assertThat(new JsonObject(ready.body()).getJsonObject("checks").getJsonObject("database").getString("status"))
           .isEqualTo("DOWN");
 

@@ -1,0 +1,33 @@
+package com.apisentinel.http;
+
+import com.apisentinel.body.FieldError;
+import com.apisentinel.body.Rfc3339;
+import io.vertx.core.MultiMap;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Query-string checks shared by the read endpoints; problems are collected as field errors (422). */
+final class QueryParams {
+
+  private QueryParams() {
+  }
+
+  static void rejectUnknown(MultiMap query, Set<String> allowed, List<FieldError> errors) {
+    query.names().stream().filter(name -> !allowed.contains(name)).sorted()
+        .forEach(name -> errors.add(new FieldError(name, "is not a known parameter")));
+  }
+
+  /** @return the parameter as an instant, null when absent or invalid (then an error is recorded) */
+  static Instant time(MultiMap query, String name, List<FieldError> errors) {
+    String value = query.get(name);
+    if (value == null) {
+      return null;
+    }
+    Instant at = Rfc3339.parse(value);
+    if (at == null) {
+      errors.add(new FieldError(name, Rfc3339.EXPECTED));
+    }
+    return at;
+  }
+}
