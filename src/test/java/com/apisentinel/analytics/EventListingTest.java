@@ -3,7 +3,7 @@ package com.apisentinel.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,24 +19,23 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EventListingTest {
 
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
   private static final int EVENTS = 5000;
   private static final Instant BASE = Instant.now().minus(4, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-  private static TestDatabase database;
-  private static TestServer server;
   private static String key;
   private static final List<JsonObject> SENT = new ArrayList<>();
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.create(EventListingTest.class);
-    server = TestServer.start(database.url());
-    key = server.registerApiKey();
+    key = RUNNING.server().registerApiKey();
     String[] gateways = {"stripe", "adyen", "braintree", "square"};
     for (int batch = 0; batch < EVENTS / 1000; batch++) {
       JsonArray events = new JsonArray();
@@ -54,20 +53,14 @@ class EventListingTest {
         events.add(event);
         SENT.add(event);
       }
-      HttpResponse<String> response = server.postJson("/api/v1/analytics/events", key,
+      HttpResponse<String> response = RUNNING.server().postJson("/api/v1/analytics/events", key,
           new JsonObject().put("events", events).encode());
       assertThat(new JsonObject(response.body()).getInteger("accepted")).isEqualTo(1000);
     }
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
-
   private static HttpResponse<String> list(String bearer, String query) {
-    return TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/analytics/events" + query))
+    return TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/api/v1/analytics/events" + query))
         .header("Authorization", "Bearer " + bearer).GET().build());
   }
 
@@ -84,7 +77,7 @@ class EventListingTest {
       int written = 0;
       while (inserting.get()) {
         // New events both newer than everything and inside the range already paged through.
-        server.postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(Events.freshId()),
+        RUNNING.server().postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(Events.freshId()),
             Events.direct(Events.freshId()).put("occurredAt", BASE.plusSeconds(4000).toString())));
         written += 2;
       }
@@ -152,7 +145,7 @@ class EventListingTest {
 
   @Test
   void anotherCustomerSeesNoneOfTheseEvents() {
-    String other = server.registerApiKey();
+    String other = RUNNING.server().registerApiKey();
     JsonObject listing = new JsonObject(list(other, "?limit=1000").body());
     assertThat(listing.getJsonArray("events")).isEmpty();
     assertThat(listing.getString("nextCursor")).isNull();

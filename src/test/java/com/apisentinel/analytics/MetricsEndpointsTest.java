@@ -3,7 +3,7 @@ package com.apisentinel.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,15 +21,18 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A known data set (gateways, currencies, outcomes, spread over hours) sent through the API; every
  * field of overview, gateways and timeseries is checked against values computed here, independently.
  */
 class MetricsEndpointsTest {
+
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
 
   private record Sent(Instant at, String primary, String used, boolean failover, boolean success, long amount,
                       String currency, int latency, Integer recoveryTime) {
@@ -43,15 +46,11 @@ class MetricsEndpointsTest {
   private static final String[] FALLBACKS = {"paypal", "braintree"};
   private static final String[] CURRENCIES = {"USD", "EUR", "JPY"};
   private static final List<Sent> SENT = new ArrayList<>();
-  private static TestDatabase database;
-  private static TestServer server;
   private static String key;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.create(MetricsEndpointsTest.class);
-    server = TestServer.start(database.url());
-    key = server.registerApiKey();
+    key = RUNNING.server().registerApiKey();
     Random random = new Random(42);
     JsonArray batch = new JsonArray();
     for (int n = 0; n < 3000; n++) {
@@ -68,21 +67,15 @@ class MetricsEndpointsTest {
           .put("recoveryTimeMs", e.recoveryTime);
       batch.add(json);
       if (batch.size() == 1000) {
-        var response = server.postJson("/api/v1/analytics/events", key, new JsonObject().put("events", batch).encode());
+        var response = RUNNING.server().postJson("/api/v1/analytics/events", key, new JsonObject().put("events", batch).encode());
         assertThat(new JsonObject(response.body()).getInteger("accepted")).isEqualTo(1000);
         batch = new JsonArray();
       }
     }
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
-
   private static JsonObject get(String path, String bearer) {
-    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(server.uri(path))
+    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri(path))
         .header("Authorization", "Bearer " + bearer).GET().build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return new JsonObject(response.body());
@@ -200,7 +193,7 @@ class MetricsEndpointsTest {
 
   @Test
   void anotherCustomerSeesZeros() {
-    String other = server.registerApiKey();
+    String other = RUNNING.server().registerApiKey();
     JsonObject o = get("/api/v1/metrics/overview", other);
     assertThat(o.getLong("totalEvents")).isZero();
     assertThat(o.getDouble("failoverRate")).isZero();
@@ -215,7 +208,7 @@ class MetricsEndpointsTest {
         "/api/v1/metrics/gateways?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
         "/api/v1/metrics/timeseries?interval=week", "/api/v1/metrics/overview?customerId=x",
         "/api/v1/metrics/timeseries?interval=minute&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"}) {
-      HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(server.uri(query))
+      HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri(query))
           .header("Authorization", "Bearer " + key).GET().build());
       assertThat(response.statusCode()).as(query).isEqualTo(422);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,30 +13,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Profiles and API keys through the HTTP API, as two customers who must never see each other. */
 class AccountManagementTest {
 
-  private static TestDatabase database;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.create(AccountManagementTest.class);
-    server = TestServer.start(database.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
 
   private static HttpResponse<String> call(String method, String path, String bearer, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(20))
+    HttpRequest.Builder request = HttpRequest.newBuilder(RUNNING.server().uri(path)).timeout(Duration.ofSeconds(20))
         .header("Authorization", "Bearer " + bearer)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
@@ -46,7 +33,7 @@ class AccountManagementTest {
   }
 
   private static int ingest(String apiKey) {
-    return server.postJson("/api/v1/analytics/events", apiKey, Events.direct(Events.freshId()).encode()).statusCode();
+    return RUNNING.server().postJson("/api/v1/analytics/events", apiKey, Events.direct(Events.freshId()).encode()).statusCode();
   }
 
   private static JsonObject createKey(String access, JsonObject body) {
@@ -57,7 +44,7 @@ class AccountManagementTest {
 
   @Test
   void profileCanBeReadAndChangedOnlyInItsEditableFields() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String access = me.getString("accessToken");
     HttpResponse<String> read = call("GET", "/api/v1/customers/profile", access, null);
     assertThat(read.statusCode()).isEqualTo(200);
@@ -90,7 +77,7 @@ class AccountManagementTest {
 
   @Test
   void accountManagementNeedsALoginSession() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String apiKey = me.getJsonObject("apiKey").getString("key");
     assertThat(call("GET", "/api/v1/customers/profile", apiKey, null).statusCode()).isEqualTo(403);
     assertThat(call("GET", "/api/v1/keys", apiKey, null).statusCode()).isEqualTo(403);
@@ -100,7 +87,7 @@ class AccountManagementTest {
 
   @Test
   void keysAreListedWithoutTheirSecretAndRevocationTakesEffectWithinASecond() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String access = me.getString("accessToken");
     JsonObject created = createKey(access, new JsonObject().put("name", "checkout-service"));
     String key = created.getString("key");
@@ -125,7 +112,7 @@ class AccountManagementTest {
 
   @Test
   void rolledKeyKeepsWorkingForTheGracePeriodOnly() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String access = me.getString("accessToken");
     JsonObject old = createKey(access, new JsonObject().put("name", "worker"));
     HttpResponse<String> rolled = call("POST", "/api/v1/keys/" + old.getString("id") + "/roll", access,
@@ -149,7 +136,7 @@ class AccountManagementTest {
 
   @Test
   void expiredKeysStopWorking() {
-    String access = server.register().getString("accessToken");
+    String access = RUNNING.server().register().getString("accessToken");
     JsonObject key = createKey(access, new JsonObject().put("expiresAt", Instant.now().plusSeconds(2).toString()));
     assertThat(ingest(key.getString("key"))).isEqualTo(202);
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
@@ -160,7 +147,7 @@ class AccountManagementTest {
 
   @Test
   void lastUsedAtIsRecordedWithoutAWritePerRequest() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String key = me.getJsonObject("apiKey").getString("key");
     for (int i = 0; i < 5; i++) {
       assertThat(ingest(key)).isEqualTo(202);
@@ -172,8 +159,8 @@ class AccountManagementTest {
 
   @Test
   void anotherCustomersKeysAreNotFoundAndItsEventsNeverSeen() {
-    JsonObject alice = server.register();
-    JsonObject mallory = server.register();
+    JsonObject alice = RUNNING.server().register();
+    JsonObject mallory = RUNNING.server().register();
     String aliceKeyId = alice.getJsonObject("apiKey").getString("id");
     String malloryAccess = mallory.getString("accessToken");
     assertThat(call("DELETE", "/api/v1/keys/" + aliceKeyId, malloryAccess, null).statusCode()).isEqualTo(404);
@@ -184,9 +171,9 @@ class AccountManagementTest {
     assertThat(call("GET", "/api/v1/keys", malloryAccess, null).body()).doesNotContain(aliceKeyId);
 
     String shared = "order-42";
-    assertThat(server.postJson("/api/v1/analytics/events", alice.getJsonObject("apiKey").getString("key"),
+    assertThat(RUNNING.server().postJson("/api/v1/analytics/events", alice.getJsonObject("apiKey").getString("key"),
         Events.direct(shared).encode()).statusCode()).isEqualTo(202);
-    HttpResponse<String> sameIdOtherTenant = server.postJson("/api/v1/analytics/events",
+    HttpResponse<String> sameIdOtherTenant = RUNNING.server().postJson("/api/v1/analytics/events",
         mallory.getJsonObject("apiKey").getString("key"), Events.direct(shared).encode());
     assertThat(new JsonObject(sameIdOtherTenant.body()).getString("status"))
         .as("idempotency keys are per customer").isEqualTo("accepted");
@@ -194,19 +181,19 @@ class AccountManagementTest {
 
   @Test
   void securityActionsAreAuditedWithoutSecrets() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String id = me.getJsonObject("customer").getString("id");
     String access = me.getString("accessToken");
     JsonObject key = createKey(access, new JsonObject().put("name", "audited"));
     call("DELETE", "/api/v1/keys/" + key.getString("id"), access, null);
     call("PUT", "/api/v1/customers/profile", access, new JsonObject().put("companyName", "Renamed").encode());
-    server.postJson("/api/v1/customers/login", null, new JsonObject().put("email",
+    RUNNING.server().postJson("/api/v1/customers/login", null, new JsonObject().put("email",
         me.getJsonObject("customer").getString("email")).put("password", "wrong password!").encode());
-    await().atMost(Duration.ofSeconds(5)).until(() -> database.queryLong(
+    await().atMost(Duration.ofSeconds(5)).until(() -> RUNNING.database().queryLong(
         "SELECT count(DISTINCT action) FROM audit_log WHERE customer_id = '" + id + "'") == 5);
-    assertThat(database.queryLong("SELECT count(*) FROM audit_log WHERE customer_id = '" + id
+    assertThat(RUNNING.database().queryLong("SELECT count(*) FROM audit_log WHERE customer_id = '" + id
         + "' AND request_id IS NOT NULL AND client_address IS NOT NULL")).isEqualTo(5);
-    assertThat(database.queryLong("SELECT count(*) FROM audit_log WHERE detail::text LIKE '%" + key.getString("key")
+    assertThat(RUNNING.database().queryLong("SELECT count(*) FROM audit_log WHERE detail::text LIKE '%" + key.getString("key")
         + "%'")).isZero();
   }
 }

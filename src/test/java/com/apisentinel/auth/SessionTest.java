@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.apisentinel.config.JwtKeys;
 import com.apisentinel.support.Events;
 import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import com.apisentinel.support.TokenForge;
 import io.vertx.core.json.JsonObject;
@@ -15,33 +16,22 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Logins, tokens and sessions against the real server, with a key pair the test knows. */
 class SessionTest {
 
-  private static final String PASSWORD = "correct horse battery";
   private static final JwtKeys.Pem KEYS = JwtKeys.generate();
-  private static TestDatabase database;
-  private static TestServer server;
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.create(SessionTest.class);
-    server = TestServer.start(database.url(), Map.of("sentinel.security.jwt.privateKey", KEYS.privateKey(),
-        "sentinel.security.jwt.publicKey", KEYS.publicKey()));
-  }
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer(Map.of(
+      "sentinel.security.jwt.privateKey", KEYS.privateKey(), "sentinel.security.jwt.publicKey", KEYS.publicKey()));
 
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
+  private static final String PASSWORD = "correct horse battery";
 
   private static JsonObject registered() {
-    return server.register();
+    return RUNNING.server().register();
   }
 
   private static String email(JsonObject registration) {
@@ -49,17 +39,17 @@ class SessionTest {
   }
 
   private static HttpResponse<String> login(String email, String password) {
-    return server.postJson("/api/v1/customers/login", null,
+    return RUNNING.server().postJson("/api/v1/customers/login", null,
         new JsonObject().put("email", email).put("password", password).encode());
   }
 
   private static HttpResponse<String> refresh(String refreshToken) {
-    return server.postJson("/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", refreshToken).encode());
+    return RUNNING.server().postJson("/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", refreshToken).encode());
   }
 
   /** Ingest accepts access tokens too, so it is the probe for "is this token accepted". */
   private static int ingestWith(String bearer) {
-    return server.postJson("/api/v1/analytics/events", bearer, Events.direct(Events.freshId()).encode()).statusCode();
+    return RUNNING.server().postJson("/api/v1/analytics/events", bearer, Events.direct(Events.freshId()).encode()).statusCode();
   }
 
   private static JsonObject validClaims(JsonObject registration) {
@@ -133,7 +123,7 @@ class SessionTest {
     assertThat(reuse.statusCode()).isEqualTo(401);
     assertThat(refresh(second.getString("refreshToken")).statusCode()).as("family revoked").isEqualTo(401);
     assertThat(ingestWith(second.getString("accessToken"))).as("family's access tokens revoked").isEqualTo(401);
-    assertThat(database.queryLong("SELECT count(*) FROM audit_log WHERE action = 'refresh.reuse' AND customer_id = '"
+    assertThat(RUNNING.database().queryLong("SELECT count(*) FROM audit_log WHERE action = 'refresh.reuse' AND customer_id = '"
         + registration.getJsonObject("customer").getString("id") + "'")).isEqualTo(1);
   }
 
@@ -149,7 +139,7 @@ class SessionTest {
   void logoutRejectsTheAccessTokenAndItsRefreshFamily() {
     JsonObject registration = registered();
     String access = registration.getString("accessToken");
-    HttpResponse<String> logout = TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/logout"))
+    HttpResponse<String> logout = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/api/v1/auth/logout"))
         .header("Authorization", "Bearer " + access).POST(HttpRequest.BodyPublishers.noBody()).build());
     assertThat(logout.statusCode()).isEqualTo(204);
     assertThat(ingestWith(access)).isEqualTo(401);
@@ -159,11 +149,11 @@ class SessionTest {
   @Test
   void logoutNeedsASessionNotAnApiKey() {
     JsonObject registration = registered();
-    HttpResponse<String> withKey = server.postJson("/api/v1/auth/logout",
+    HttpResponse<String> withKey = RUNNING.server().postJson("/api/v1/auth/logout",
         registration.getJsonObject("apiKey").getString("key"), "{}");
     assertThat(withKey.statusCode()).isEqualTo(403);
     assertThat(new JsonObject(withKey.body()).getString("type")).endsWith("/forbidden");
-    assertThat(server.postJson("/api/v1/auth/logout", null, "{}").statusCode()).isEqualTo(401);
+    assertThat(RUNNING.server().postJson("/api/v1/auth/logout", null, "{}").statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -202,7 +192,7 @@ class SessionTest {
     });
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
-      assertThat(server.postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode())
+      assertThat(RUNNING.server().postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode())
           .statusCode()).isEqualTo(202);
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

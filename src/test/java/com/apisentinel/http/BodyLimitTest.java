@@ -3,7 +3,7 @@ package com.apisentinel.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,28 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Oversized bodies over raw sockets, to see exactly when the server answers and hangs up. */
 class BodyLimitTest {
 
-  private static TestDatabase database;
-  private static TestServer server;
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
   private static String apiKey;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.create(BodyLimitTest.class);
-    server = TestServer.start(database.url());
-    apiKey = server.registerApiKey();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
+    apiKey = RUNNING.server().registerApiKey();
   }
 
   private String headers(String extra) {
@@ -46,7 +39,7 @@ class BodyLimitTest {
 
   @Test
   void declaredOversizeIsRefusedBeforeTheBodyIsSent() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", RUNNING.server().port())) {
       socket.setSoTimeout(5000);
       socket.getOutputStream().write(headers("Content-Length: 5000000\r\n").getBytes(StandardCharsets.US_ASCII));
       String response = readUntilClosed(socket.getInputStream());
@@ -61,7 +54,7 @@ class BodyLimitTest {
    */
   @Test
   void chunkedBodyIsCutOffAtTheLimitAndTheConnectionClosed() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", RUNNING.server().port())) {
       socket.setSoTimeout(10_000);
       CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
         try {
@@ -103,7 +96,7 @@ class BodyLimitTest {
     }
     byte[] bomb = compressed.toByteArray();
     assertThat(bomb.length).isLessThan(1 << 20);
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", RUNNING.server().port())) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write(headers("Content-Encoding: gzip\r\nContent-Length: " + bomb.length + "\r\n")
@@ -115,7 +108,7 @@ class BodyLimitTest {
       }
       assertThat(readUntilClosed(socket.getInputStream())).startsWith("HTTP/1.1 413");
     }
-    assertThat(server.get("/health").statusCode()).isEqualTo(200);
+    assertThat(RUNNING.server().get("/health").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -128,7 +121,7 @@ class BodyLimitTest {
     batch.append("]}");
     assertThat(batch.length()).isBetween(900_000, 1 << 20);
     // Every event carries an unknown field, so all are rejected: proof the body was read and parsed.
-    assertThat(server.postJson("/api/v1/analytics/events", apiKey, batch.toString()).statusCode()).isEqualTo(422);
+    assertThat(RUNNING.server().postJson("/api/v1/analytics/events", apiKey, batch.toString()).statusCode()).isEqualTo(422);
   }
 
   private static String readUntilClosed(InputStream in) throws IOException {

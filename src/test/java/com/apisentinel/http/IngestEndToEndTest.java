@@ -3,7 +3,7 @@ package com.apisentinel.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,47 +13,40 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IngestEndToEndTest {
 
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
   private static final String EVENTS = "/api/v1/analytics/events";
-  private static TestDatabase database;
-  private static TestServer server;
   private static String apiKey;
   private static String customerId;
 
   @BeforeAll
   static void start() {
-    database = TestDatabase.create(IngestEndToEndTest.class);
-    server = TestServer.start(database.url());
-    JsonObject registration = server.register();
+    JsonObject registration = RUNNING.server().register();
     apiKey = registration.getJsonObject("apiKey").getString("key");
     customerId = registration.getJsonObject("customer").getString("id");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
-
   private long storedRows(String eventId) {
-    return database.queryLong("SELECT count(*) FROM events WHERE customer_id = '" + customerId
+    return RUNNING.database().queryLong("SELECT count(*) FROM events WHERE customer_id = '" + customerId
         + "' AND event_id = '" + eventId + "'");
   }
 
   @Test
   void singleEventIsStoredOnceAndItsRepeatIsADuplicate() {
     String id = Events.freshId();
-    HttpResponse<String> first = server.postJson(EVENTS, apiKey, Events.failover(id).encode());
+    HttpResponse<String> first = RUNNING.server().postJson(EVENTS, apiKey, Events.failover(id).encode());
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(new JsonObject(first.body())).isEqualTo(new JsonObject().put("eventId", id).put("status", "accepted"));
     assertThat(storedRows(id)).isEqualTo(1);
 
-    HttpResponse<String> again = server.postJson(EVENTS, apiKey, Events.failover(id).encode());
+    HttpResponse<String> again = RUNNING.server().postJson(EVENTS, apiKey, Events.failover(id).encode());
     assertThat(again.statusCode()).isEqualTo(202);
     assertThat(new JsonObject(again.body()).getString("status")).isEqualTo("duplicate");
     assertThat(storedRows(id)).isEqualTo(1);
@@ -67,8 +60,8 @@ class IngestEndToEndTest {
         .put("metadata", new JsonObject().put("orderId", "o-9").put("attempt", 2));
     event.put("occurredAt", java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
         .toString());
-    assertThat(server.postJson(EVENTS, apiKey, event.encode()).statusCode()).isEqualTo(202);
-    try (var c = database.connect(); var s = c.prepareStatement("""
+    assertThat(RUNNING.server().postJson(EVENTS, apiKey, event.encode()).statusCode()).isEqualTo(202);
+    try (var c = RUNNING.database().connect(); var s = c.prepareStatement("""
         SELECT primary_gateway, gateway_used, failover_used, success, amount, currency, latency_ms, recovery_time_ms,
                primary_error_code, primary_error_http_status, primary_error_message, metadata::text, occurred_at
           FROM events WHERE event_id = ?""")) {
@@ -96,14 +89,14 @@ class IngestEndToEndTest {
   @Test
   void batchWithValidInvalidAndRepeatedEventsIsPartiallyAccepted() {
     String earlier = Events.freshId();
-    assertThat(server.postJson(EVENTS, apiKey, Events.direct(earlier).encode()).statusCode()).isEqualTo(202);
+    assertThat(RUNNING.server().postJson(EVENTS, apiKey, Events.direct(earlier).encode()).statusCode()).isEqualTo(202);
     String a = Events.freshId();
     String b = Events.freshId();
     String bad = Events.freshId();
     String body = Events.batch(Events.direct(a), Events.direct(bad).put("currency", "XYZ"), Events.failover(b),
         Events.direct(a), Events.direct(earlier));
 
-    HttpResponse<String> response = server.postJson(EVENTS, apiKey, body);
+    HttpResponse<String> response = RUNNING.server().postJson(EVENTS, apiKey, body);
 
     assertThat(response.statusCode()).isEqualTo(202);
     JsonObject json = new JsonObject(response.body());
@@ -124,7 +117,7 @@ class IngestEndToEndTest {
   @Test
   void batchWithOnlyInvalidEventsIsA422AndStoresNothing() {
     String id = Events.freshId();
-    HttpResponse<String> response = server.postJson(EVENTS, apiKey,
+    HttpResponse<String> response = RUNNING.server().postJson(EVENTS, apiKey,
         Events.batch(Events.direct(id).put("amount", -5), Events.direct(id + "x").put("success", "yes")));
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -137,7 +130,7 @@ class IngestEndToEndTest {
 
   @Test
   void invalidSingleEventIsA422ProblemNamingTheField() {
-    HttpResponse<String> response = server.postJson(EVENTS, apiKey, Events.direct("x").put("amount", 12.5).encode());
+    HttpResponse<String> response = RUNNING.server().postJson(EVENTS, apiKey, Events.direct("x").put("amount", 12.5).encode());
     assertThat(response.statusCode()).isEqualTo(422);
     JsonObject problem = new JsonObject(response.body());
     assertThat(problem.getInteger("status")).isEqualTo(422);
@@ -150,7 +143,7 @@ class IngestEndToEndTest {
     String a = Events.freshId();
     String b = Events.freshId();
     byte[] gzipped = gzip(Events.batch(Events.direct(a), Events.failover(b)).getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(server.uri(EVENTS))
+    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri(EVENTS))
         .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)).build());
     assertThat(response.statusCode()).isEqualTo(202);
@@ -160,21 +153,21 @@ class IngestEndToEndTest {
 
   @Test
   void malformedJsonIsA400() {
-    HttpResponse<String> response = server.postJson(EVENTS, apiKey, "{\"eventId\": ");
+    HttpResponse<String> response = RUNNING.server().postJson(EVENTS, apiKey, "{\"eventId\": ");
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getString("type")).endsWith("/malformed-body");
   }
 
   @Test
   void duplicateJsonKeysAreA400() {
-    HttpResponse<String> response = server.postJson(EVENTS, apiKey,
+    HttpResponse<String> response = RUNNING.server().postJson(EVENTS, apiKey,
         "{\"eventId\":\"a\",\"eventId\":\"b\",\"amount\":1}");
     assertThat(response.statusCode()).isEqualTo(400);
   }
 
   @Test
   void nonJsonContentTypeIsA415() {
-    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(server.uri(EVENTS))
+    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri(EVENTS))
         .header("Authorization", "Bearer " + apiKey).header("Content-Type", "text/plain")
         .POST(HttpRequest.BodyPublishers.ofString(Events.direct("x").encode())).build());
     assertThat(response.statusCode()).isEqualTo(415);
@@ -186,7 +179,7 @@ class IngestEndToEndTest {
     String body = Events.direct(Events.freshId()).encode();
     for (String bearer : new String[] {null, "sk_live_" + "a".repeat(46), apiKey.substring(0, apiKey.length() - 1) + "0",
         "not-a-key"}) {
-      HttpResponse<String> response = server.postJson(EVENTS, bearer, body);
+      HttpResponse<String> response = RUNNING.server().postJson(EVENTS, bearer, body);
       assertThat(response.statusCode()).isEqualTo(401);
       assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     }
@@ -195,18 +188,18 @@ class IngestEndToEndTest {
   @Test
   void wellFormedButUnknownKeyIs401() {
     String unknown = com.apisentinel.auth.ApiKeys.generate().key();
-    assertThat(server.postJson(EVENTS, unknown, Events.direct(Events.freshId()).encode()).statusCode()).isEqualTo(401);
+    assertThat(RUNNING.server().postJson(EVENTS, unknown, Events.direct(Events.freshId()).encode()).statusCode()).isEqualTo(401);
   }
 
   @Test
   void everyResponseCarriesRequestIdAndSecurityHeaders() {
-    HttpResponse<String> echoed = TestServer.send(HttpRequest.newBuilder(server.uri("/health"))
+    HttpResponse<String> echoed = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/health"))
         .header("X-Request-Id", "client-id.42").GET().build());
     assertThat(echoed.headers().firstValue("X-Request-Id")).hasValue("client-id.42");
     assertThat(echoed.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(echoed.headers().firstValue("Cache-Control")).hasValue("no-store");
 
-    HttpResponse<String> replaced = TestServer.send(HttpRequest.newBuilder(server.uri("/nowhere"))
+    HttpResponse<String> replaced = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/nowhere"))
         .header("X-Request-Id", "bad id with spaces").GET().build());
     assertThat(replaced.statusCode()).isEqualTo(404);
     assertThat(replaced.headers().firstValue("X-Request-Id").orElseThrow()).matches("[0-9a-f]{32}");
@@ -215,8 +208,8 @@ class IngestEndToEndTest {
 
   @Test
   void healthAndReadinessReportUp() {
-    assertThat(new JsonObject(server.get("/health").body()).getString("status")).isEqualTo("UP");
-    HttpResponse<String> ready = server.get("/health/ready");
+    assertThat(new JsonObject(RUNNING.server().get("/health").body()).getString("status")).isEqualTo("UP");
+    HttpResponse<String> ready = RUNNING.server().get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject checks = new JsonObject(ready.body()).getJsonObject("checks");
     assertThat(checks.getJsonObject("database").getString("status")).isEqualTo("UP");

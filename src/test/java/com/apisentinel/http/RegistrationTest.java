@@ -2,34 +2,22 @@ package com.apisentinel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RegistrationTest {
 
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
   private static final String REGISTER = "/api/v1/customers/register";
   private static final String PASSWORD = "correct horse battery";
-  private static TestDatabase database;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.create(RegistrationTest.class);
-    server = TestServer.start(database.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
 
   private static JsonObject body(String email) {
     return new JsonObject().put("email", email).put("password", PASSWORD).put("companyName", "Acme Ltd");
@@ -42,7 +30,7 @@ class RegistrationTest {
   @Test
   void registrationReturnsTheCustomerAndAWorkingKeyShownOnce() {
     String email = email();
-    HttpResponse<String> response = server.postJson(REGISTER, null, body(email).encode());
+    HttpResponse<String> response = RUNNING.server().postJson(REGISTER, null, body(email).encode());
     assertThat(response.statusCode()).isEqualTo(201);
     JsonObject json = new JsonObject(response.body());
     JsonObject customer = json.getJsonObject("customer");
@@ -54,7 +42,7 @@ class RegistrationTest {
     assertThat(key.getString("key")).startsWith("sk_live_");
     assertThat(key.getString("prefix")).isEqualTo(key.getString("key").substring(0, 12));
 
-    HttpResponse<String> ingest = server.postJson("/api/v1/analytics/events", key.getString("key"),
+    HttpResponse<String> ingest = RUNNING.server().postJson("/api/v1/analytics/events", key.getString("key"),
         com.apisentinel.support.Events.direct(com.apisentinel.support.Events.freshId()).encode());
     assertThat(ingest.statusCode()).isEqualTo(202);
   }
@@ -62,9 +50,9 @@ class RegistrationTest {
   @Test
   void neitherThePasswordNorTheKeyIsStored() throws SQLException {
     String email = email();
-    JsonObject json = new JsonObject(server.postJson(REGISTER, null, body(email).encode()).body());
+    JsonObject json = new JsonObject(RUNNING.server().postJson(REGISTER, null, body(email).encode()).body());
     String key = json.getJsonObject("apiKey").getString("key");
-    try (var c = database.connect(); var s = c.prepareStatement("""
+    try (var c = RUNNING.database().connect(); var s = c.prepareStatement("""
         SELECT c.password_hash, k.key_hash, k.prefix, c::text, k::text
           FROM customers c JOIN api_keys k ON k.customer_id = c.id WHERE c.email = ?""")) {
       s.setString(1, email);
@@ -79,15 +67,15 @@ class RegistrationTest {
   @Test
   void emailIsUniqueIgnoringCase() {
     String email = email();
-    assertThat(server.postJson(REGISTER, null, body(email).encode()).statusCode()).isEqualTo(201);
-    HttpResponse<String> again = server.postJson(REGISTER, null, body(email.toUpperCase()).encode());
+    assertThat(RUNNING.server().postJson(REGISTER, null, body(email).encode()).statusCode()).isEqualTo(201);
+    HttpResponse<String> again = RUNNING.server().postJson(REGISTER, null, body(email.toUpperCase()).encode());
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(new JsonObject(again.body()).getString("type")).endsWith("/email-taken");
   }
 
   @Test
   void invalidFieldsAndExtraFieldsAreA422() {
-    HttpResponse<String> response = server.postJson(REGISTER, null,
+    HttpResponse<String> response = RUNNING.server().postJson(REGISTER, null,
         new JsonObject().put("email", "not-an-email").put("password", "short").put("companyName", "")
             .put("tier", "enterprise").encode());
     assertThat(response.statusCode()).isEqualTo(422);
@@ -98,11 +86,11 @@ class RegistrationTest {
 
   @Test
   void passwordLengthBoundsAreTenAndOneHundredTwentyEight() {
-    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(10)).encode()).statusCode())
+    assertThat(RUNNING.server().postJson(REGISTER, null, body(email()).put("password", "p".repeat(10)).encode()).statusCode())
         .isEqualTo(201);
-    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(9)).encode()).statusCode())
+    assertThat(RUNNING.server().postJson(REGISTER, null, body(email()).put("password", "p".repeat(9)).encode()).statusCode())
         .isEqualTo(422);
-    assertThat(server.postJson(REGISTER, null, body(email()).put("password", "p".repeat(129)).encode()).statusCode())
+    assertThat(RUNNING.server().postJson(REGISTER, null, body(email()).put("password", "p".repeat(129)).encode()).statusCode())
         .isEqualTo(422);
   }
 }

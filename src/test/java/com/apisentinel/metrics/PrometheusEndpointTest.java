@@ -3,7 +3,7 @@ package com.apisentinel.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -11,31 +11,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PrometheusEndpointTest {
 
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
-  private static TestDatabase database;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.create(PrometheusEndpointTest.class);
-    server = TestServer.start(database.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
-  }
 
   /** Parses the text exposition format into "name{labels}" → value, failing on any malformed line. */
   private static Map<String, Double> scrape() {
-    var response = server.get("/metrics");
+    var response = RUNNING.server().get("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
     Map<String, Double> samples = new HashMap<>();
@@ -52,10 +40,10 @@ class PrometheusEndpointTest {
 
   @Test
   void ingestOutcomesWriterAndHttpMetricsArePublished() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String key = me.getJsonObject("apiKey").getString("key");
     String id = Events.freshId();
-    server.postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(id), Events.direct(id),
+    RUNNING.server().postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(id), Events.direct(id),
         Events.direct("bad").put("amount", -1), Events.failover(Events.freshId())));
 
     Map<String, Double> samples = scrape();
@@ -74,18 +62,18 @@ class PrometheusEndpointTest {
 
   @Test
   void noLabelCarriesACustomerKeyEmailOrRawPath() {
-    JsonObject me = server.register();
+    JsonObject me = RUNNING.server().register();
     String key = me.getJsonObject("apiKey").getString("key");
     String access = me.getString("accessToken");
-    server.postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode());
+    RUNNING.server().postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode());
     for (int i = 0; i < 50; i++) {
-      server.get("/probe/" + UUID.randomUUID());
+      RUNNING.server().get("/probe/" + UUID.randomUUID());
     }
     com.apisentinel.support.TestServer.send(java.net.http.HttpRequest.newBuilder(
-            server.uri("/api/v1/keys/" + me.getJsonObject("apiKey").getString("id")))
+            RUNNING.server().uri("/api/v1/keys/" + me.getJsonObject("apiKey").getString("id")))
         .header("Authorization", "Bearer " + access).DELETE().build());
 
-    String body = server.get("/metrics").body();
+    String body = RUNNING.server().get("/metrics").body();
     assertThat(body).doesNotContain(me.getJsonObject("customer").getString("id"))
         .doesNotContain(me.getJsonObject("customer").getString("email"))
         .doesNotContain(key.substring(0, 12))

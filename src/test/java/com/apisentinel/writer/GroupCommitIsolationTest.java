@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
 import com.apisentinel.support.TestDatabase;
+import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -11,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A constraint the validator does not know about stands in for "PostgreSQL refused some data":
@@ -21,42 +22,35 @@ import org.junit.jupiter.api.Test;
  */
 class GroupCommitIsolationTest {
 
+  /** A long flush delay makes concurrent requests share one batch. */
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer(Map.of("sentinel.writer.maxDelayMs", 300,
+      "sentinel.writer.connections", 1));
+
   private static final String POISON = "poison-event";
-  private static TestDatabase database;
-  private static TestServer server;
 
   @BeforeAll
-  static void start() {
-    database = TestDatabase.create(GroupCommitIsolationTest.class);
-    // A long flush delay makes concurrent requests share one batch.
-    server = TestServer.start(database.url(), Map.of("sentinel.writer.maxDelayMs", 300,
-        "sentinel.writer.connections", 1));
-    database.execute("ALTER TABLE events ADD CONSTRAINT test_refuses_poison CHECK (event_id <> '" + POISON + "')");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-    database.close();
+  static void addAConstraintTheValidatorDoesNotKnow() {
+    RUNNING.database().execute("ALTER TABLE events ADD CONSTRAINT test_refuses_poison CHECK (event_id <> '" + POISON + "')");
   }
 
   @Test
   void oneRequestsBadDataNeverFailsAnotherRequestsEvents() {
-    String apiKey = server.registerApiKey();
+    String apiKey = RUNNING.server().registerApiKey();
     List<String> good = new ArrayList<>();
     List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       String id = Events.freshId();
       good.add(id);
       others.add(CompletableFuture.supplyAsync(() ->
-          server.postJson("/api/v1/analytics/events", apiKey, Events.direct(id).encode())));
+          RUNNING.server().postJson("/api/v1/analytics/events", apiKey, Events.direct(id).encode())));
     }
-    HttpResponse<String> poisoned = server.postJson("/api/v1/analytics/events", apiKey,
+    HttpResponse<String> poisoned = RUNNING.server().postJson("/api/v1/analytics/events", apiKey,
         Events.batch(Events.direct(POISON), Events.direct(Events.freshId())));
 
     assertThat(poisoned.statusCode()).isEqualTo(422);
     assertThat(new JsonObject(poisoned.body()).getString("type")).endsWith("/rejected-by-storage");
     others.forEach(response -> assertThat(response.join().statusCode()).isEqualTo(202));
-    assertThat(database.queryLong("SELECT count(*) FROM events")).isEqualTo(good.size());
+    assertThat(RUNNING.database().queryLong("SELECT count(*) FROM events")).isEqualTo(good.size());
   }
 }
