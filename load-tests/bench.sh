@@ -18,16 +18,9 @@ DB=sentinel_bench
 WRK_THREADS=2
 export PGHOST PGPORT PGUSER=postgres
 
-psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-SENTINEL_HTTP_PORT=$PORT SENTINEL_DB_URL="postgresql://postgres@$PGHOST:$PGPORT/$DB" \
-  java ${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} -jar target/api-sentinel.jar > target/bench-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-
-KEY=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/customers/register" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"bench-$(date +%s%N)@example.com\",\"password\":\"benchmark password\",\"companyName\":\"Bench\"}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
+. load-tests/server.sh
+start_server $DB "$PORT" target/bench-server.log
+KEY=$(register "$PORT" "bench-$(date +%s%N)@example.com" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
 export SENTINEL_API_KEY=$KEY
 rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
 result() { grep -E '^(acked|ok)_' "$1"; }

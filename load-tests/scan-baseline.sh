@@ -8,14 +8,9 @@ N=${1:-1000000}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=postgres
 PORT=${BENCH_PORT:-18097}
 DB=sentinel_scan
-psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-SENTINEL_HTTP_PORT=$PORT SENTINEL_DB_URL="postgresql://postgres@$PGHOST:$PGPORT/$DB" \
-  java ${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} -jar target/api-sentinel.jar > target/scan-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-REGISTRATION=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/customers/register" -H 'Content-Type: application/json' \
-  -d '{"email":"scan@example.com","password":"benchmark password","companyName":"Scan"}')
+. load-tests/server.sh
+start_server $DB "$PORT" target/scan-server.log
+REGISTRATION=$(register "$PORT" scan@example.com)
 KEY=$(echo "$REGISTRATION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
 CUSTOMER=$(echo "$REGISTRATION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["customer"]["id"])')
 psql -q -d $DB <<SQL

@@ -1,0 +1,19 @@
+# Sourced by the load-test scripts: a packaged server on a fresh database, stopped on exit.
+# start_server DB PORT LOG  — sets SERVER (pid); needs PGHOST, PGPORT exported and target/api-sentinel.jar.
+start_server() {
+  local db=$1 port=$2 log=$3
+  psql -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  SENTINEL_HTTP_PORT=$port SENTINEL_DB_URL="postgresql://postgres@$PGHOST:$PGPORT/$db" \
+    java ${JAVA_OPTS:--Xmx512m -XX:+UseParallelGC} -jar target/api-sentinel.jar > "$log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return 0; sleep 0.2; done
+  echo "server did not start; see $log" >&2
+  return 1
+}
+
+# register PORT EMAIL — prints the registration JSON (customer, apiKey, tokens).
+register() {
+  curl -sf -X POST "http://127.0.0.1:$1/api/v1/customers/register" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$2\",\"password\":\"benchmark password\",\"companyName\":\"Bench\"}"
+}
