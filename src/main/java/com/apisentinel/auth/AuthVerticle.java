@@ -38,6 +38,9 @@ public final class AuthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   static final String FIRST_KEY_NAME = "default";
   private static final long REVOCATION_POLL_MS = 1000;
+  /** Expired revocations and refresh tokens are deleted this often (and once shortly after start). */
+  private static final long PURGE_EVERY_MS = 3_600_000;
+  private static final long FIRST_PURGE_AFTER_MS = 5_000;
 
   private final DatabaseConfig database;
   private final JwtConfig jwt;
@@ -50,6 +53,8 @@ public final class AuthVerticle extends VerticleBase {
   private SessionService sessions;
   private AccountService accountService;
   private long revocationTimer;
+  private long purgeTimer;
+  private long firstPurgeTimer;
 
   public AuthVerticle(DatabaseConfig database, JwtConfig jwt, Duration apiKeyCacheTtl) {
     this.database = database;
@@ -74,6 +79,8 @@ public final class AuthVerticle extends VerticleBase {
     sessions = new SessionService(vertx, jwt, accounts, sessionStore, audit);
     accountService = new AccountService(vertx, accounts, keys, audit);
     revocationTimer = vertx.setPeriodic(REVOCATION_POLL_MS, id -> publishRevocations());
+    firstPurgeTimer = vertx.setTimer(FIRST_PURGE_AFTER_MS, id -> purgeExpired());
+    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> purgeExpired());
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<RegisterCommand>consumer(Addresses.AUTH_REGISTER, this::register).completion(),
@@ -99,6 +106,8 @@ public final class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(revocationTimer);
+    vertx.cancelTimer(purgeTimer);
+    vertx.cancelTimer(firstPurgeTimer);
     return pool.close();
   }
 
@@ -153,6 +162,12 @@ public final class AuthVerticle extends VerticleBase {
       LOG.warn("auth request on {} failed: {}", message.address(), failure.toString());
       message.fail(Failures.STORAGE_UNAVAILABLE, "storage unavailable");
     }
+  }
+
+  private void purgeExpired() {
+    sessionStore.purgeExpired()
+        .onSuccess(deleted -> LOG.info("purged {} expired revocation and refresh-token rows", deleted))
+        .onFailure(failure -> LOG.warn("purging expired sessions failed: {}", failure.toString()));
   }
 
   private void publishRevocations() {

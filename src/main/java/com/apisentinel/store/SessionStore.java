@@ -37,6 +37,10 @@ public final class SessionStore {
   private static final String ACTIVE_REVOCATIONS = """
       SELECT id, kind FROM token_revocations WHERE expires_at > now()""";
 
+  private static final String PURGE_REVOCATIONS = "DELETE FROM token_revocations WHERE expires_at < now()";
+  /** A used token must outlive its use (reuse detection) but not its own expiry. */
+  private static final String PURGE_REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
+
   private final Pool pool;
 
   public SessionStore(Pool pool) {
@@ -107,6 +111,13 @@ public final class SessionStore {
   public Future<UUID> familyOf(byte[] tokenHash, UUID customerId) {
     return pool.preparedQuery(FAMILY_OF).execute(Tuple.of(Buffer.buffer(tokenHash), customerId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
+  }
+
+  /** Deletes what can no longer matter. @return rows deleted */
+  public Future<Integer> purgeExpired() {
+    return pool.query(PURGE_REVOCATIONS).execute()
+        .compose(revocations -> pool.query(PURGE_REFRESH_TOKENS).execute()
+            .map(tokens -> revocations.rowCount() + tokens.rowCount()));
   }
 
   /** Everything revoked and not yet expired: what every node must refuse. */
