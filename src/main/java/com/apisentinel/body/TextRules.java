@@ -1,9 +1,5 @@
 package com.apisentinel.body;
 
-import com.apisentinel.body.FieldError;
-import com.apisentinel.body.InvalidBodyException;
-import com.apisentinel.body.MalformedBodyException;
-
 /**
  * What every stored string must satisfy: PostgreSQL rejects NUL in text and jsonb, and a lone
  * UTF-16 surrogate cannot be encoded as UTF-8 without silently turning into '?'.

@@ -5,7 +5,6 @@ import com.apisentinel.bus.RegisterCommand;
 import com.apisentinel.bus.Registration;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,15 +21,13 @@ final class AccountRoutes {
 
   void register(RoutingContext ctx) {
     ctx.request().pause();
-    SessionRoutes.readObject(ctx)
+    RequestBody.readObject(ctx)
         .map(RegistrationRules::validate)
         .compose(valid -> bus.<Registration>request(Addresses.AUTH_REGISTER, new RegisterCommand(valid.email(),
             valid.password(), valid.companyName(), SessionRoutes.clientAddress(ctx),
             ResponseHeaders.requestId(ctx)), BusCalls.AUTH))
         .map(Message::body)
-        .onSuccess(registration -> ctx.response().setStatusCode(201)
-            .putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-            .end(toJson(registration).toBuffer()))
+        .onSuccess(registration -> JsonReply.send(ctx, 201, toJson(registration)))
         .onFailure(ctx::fail);
   }
 

@@ -5,7 +5,6 @@ import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.ingest.Gateway;
 import com.apisentinel.store.EventQueries;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -60,8 +59,7 @@ final class AnalyticsRoutes {
       JsonArray page = new JsonArray();
       rows.stream().limit(limit).forEach(row -> page.add(row.json()));
       String next = rows.size() > limit ? EventCursor.encode(rows.get(limit - 1).position()) : null;
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-          .end(new JsonObject().put("events", page).put("nextCursor", next).toBuffer());
+      JsonReply.send(ctx, 200, new JsonObject().put("events", page).put("nextCursor", next));
     }).onFailure(ctx::fail);
   }
 

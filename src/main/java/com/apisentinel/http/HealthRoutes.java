@@ -29,7 +29,7 @@ final class HealthRoutes {
   }
 
   void live(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON).end(UP.copy());
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JsonReply.APPLICATION_JSON).end(UP.copy());
   }
 
   void ready(RoutingContext ctx) {
@@ -43,12 +43,10 @@ final class HealthRoutes {
           .put("writer", done.result().resultAt(1));
       boolean up = "UP".equals(checks.getJsonObject("database").getString("status"))
           && "UP".equals(checks.getJsonObject("writer").getString("status"));
-      ctx.response().setStatusCode(up ? 200 : 503)
-          .putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON);
       if (!up) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
       }
-      ctx.response().end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).toBuffer());
+      JsonReply.send(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
     });
   }
 

@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +25,6 @@ import java.util.UUID;
 final class IngestRoutes {
 
   static final String EVENTS_PATH = "/api/v1/analytics/events";
-  static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   private final EventBus bus;
   private final IngestParser parser;
@@ -47,9 +45,7 @@ final class IngestRoutes {
     RequestBody.readJson(ctx, maxBodyBytes)
         .map(parser::parse)
         .compose(body -> store(customerId, body).map(result -> answer(body, result)))
-        .onSuccess(answer -> ctx.response().setStatusCode(202)
-            .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-            .end(answer.toBuffer()))
+        .onSuccess(answer -> JsonReply.send(ctx, 202, answer))
         .onFailure(ctx::fail);
   }
 

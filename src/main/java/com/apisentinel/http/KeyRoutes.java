@@ -8,7 +8,6 @@ import com.apisentinel.bus.IssuedKey;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -35,7 +34,7 @@ final class KeyRoutes {
 
   void create(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    SessionRoutes.readOptionalObject(ctx)
+    RequestBody.readOptionalObject(ctx)
         .map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("name", "expiresAt"));
           String name = fields.optionalText("name", 1, 100);
@@ -55,8 +54,7 @@ final class KeyRoutes {
         .onSuccess(reply -> {
           JsonArray keys = new JsonArray();
           reply.body().keys().forEach(key -> keys.add(AccountViews.keyView(key)));
-          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-              .end(new JsonObject().put("keys", keys).toBuffer());
+          JsonReply.send(ctx, 200, new JsonObject().put("keys", keys));
         })
         .onFailure(ctx::fail);
   }
@@ -73,7 +71,7 @@ final class KeyRoutes {
   void roll(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     keyId(ctx)
-        .compose(keyId -> SessionRoutes.readOptionalObject(ctx).map(body -> {
+        .compose(keyId -> RequestBody.readOptionalObject(ctx).map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("gracePeriodSeconds"));
           Long grace = fields.optionalInteger("gracePeriodSeconds", 0, MAX_GRACE_SECONDS);
           fields.throwIfInvalid("the roll request is invalid");
@@ -110,7 +108,6 @@ final class KeyRoutes {
   }
 
   private static void created(RoutingContext ctx, Message<IssuedKey> reply) {
-    ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-        .end(AccountViews.issuedKey(reply.body()).toBuffer());
+    JsonReply.send(ctx, 201, AccountViews.issuedKey(reply.body()));
   }
 }

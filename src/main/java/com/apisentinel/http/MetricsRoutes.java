@@ -8,7 +8,6 @@ import com.apisentinel.bus.LiveWindowsView;
 import com.apisentinel.store.EventAggregates;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +61,7 @@ final class MetricsRoutes {
           .put("avgRecoveryTime", o.avgRecoveryTime())
           .put("recoveryTimeP50", o.recoveryP50()).put("recoveryTimeP95", o.recoveryP95())
           .put("recoveryTimeP99", o.recoveryP99());
-      respond(ctx, json);
+      JsonReply.send(ctx, 200, json);
     }).onFailure(ctx::fail);
   }
 
@@ -79,7 +78,7 @@ final class MetricsRoutes {
           .put("asFailover", g.asFailover()).put("failoverSuccesses", g.failoverSuccesses())
           .put("latencyP50", g.latencyP50()).put("latencyP95", g.latencyP95()).put("latencyP99", g.latencyP99())
           .put("recoveredRevenue", money(g.recoveredMinorUnits()))));
-      respond(ctx, rangeJson(range).put("gateways", gateways));
+      JsonReply.send(ctx, 200, rangeJson(range).put("gateways", gateways));
     }).onFailure(ctx::fail);
   }
 
@@ -114,7 +113,7 @@ final class MetricsRoutes {
                 .put("successfulRecoveries", b == null ? 0 : b.successfulRecoveries())
                 .put("recoveryTimeP95", b == null ? null : b.recoveryTimeP95()));
           }
-          respond(ctx, rangeJson(range).put("interval", intervalName == null ? "hour" : intervalName)
+          JsonReply.send(ctx, 200, rangeJson(range).put("interval", intervalName == null ? "hour" : intervalName)
               .put("buckets", buckets));
         }).onFailure(ctx::fail);
   }
@@ -133,7 +132,7 @@ final class MetricsRoutes {
               .put("events", w.events()).put("eventsPerSecond", w.eventsPerSecond())
               .put("failoverRate", w.failoverRate()).put("recoveryTimeP50", w.recoveryTimeP50())
               .put("recoveryTimeP95", w.recoveryTimeP95()).put("recoveryTimeP99", w.recoveryTimeP99())));
-          respond(ctx, new JsonObject().put("windows", windows));
+          JsonReply.send(ctx, 200, new JsonObject().put("windows", windows));
         })
         .onFailure(ctx::fail);
   }
@@ -181,7 +180,4 @@ final class MetricsRoutes {
     return new JsonObject().put("from", range.from.toString()).put("to", range.to.toString());
   }
 
-  private static void respond(RoutingContext ctx, JsonObject json) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON).end(json.toBuffer());
-  }
 }

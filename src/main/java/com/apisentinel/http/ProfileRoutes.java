@@ -7,7 +7,6 @@ import com.apisentinel.bus.Customer;
 import com.apisentinel.ingest.Gateway;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
@@ -34,7 +33,7 @@ final class ProfileRoutes {
 
   void update(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    SessionRoutes.readObject(ctx)
+    RequestBody.readObject(ctx)
         .map(body -> {
           BodyFields fields = new BodyFields(body, EDITABLE);
           String companyName = fields.optionalText("companyName", 1, 200);
@@ -65,7 +64,6 @@ final class ProfileRoutes {
   }
 
   private static void respond(RoutingContext ctx, Message<Customer> reply) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-        .end(AccountViews.customer(reply.body()).toBuffer());
+    JsonReply.send(ctx, 200, AccountViews.customer(reply.body()));
   }
 }

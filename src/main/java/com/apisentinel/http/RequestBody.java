@@ -1,11 +1,13 @@
 package com.apisentinel.http;
 
 import com.apisentinel.body.MalformedBodyException;
+import com.apisentinel.body.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
@@ -17,8 +19,25 @@ import java.util.Locale;
  */
 final class RequestBody {
 
+  /** Account, session and key bodies are a few fields; nothing legitimate comes near this. */
+  private static final int MAX_OBJECT_BYTES = 16 * 1024;
+
   private RequestBody() {
   }
+
+  /** A small JSON object body (not ingest), parsed strictly. */
+  static Future<JsonObject> readObject(RoutingContext ctx) {
+    return readJson(ctx, MAX_OBJECT_BYTES).map(StrictJson::parseObject);
+  }
+
+  /** For endpoints whose body is optional: no body at all reads as {@code {}}. */
+  static Future<JsonObject> readOptionalObject(RoutingContext ctx) {
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean chunked = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    boolean empty = !chunked && (length == null || length.equals("0"));
+    return empty ? Future.succeededFuture(new JsonObject()) : readObject(ctx);
+  }
+
 
   /** Expects the request paused (see {@link HttpVerticle}); resumes it. */
   static Future<byte[]> readJson(RoutingContext ctx, int maxBytes) {

@@ -1,15 +1,11 @@
 package com.apisentinel.http;
 
 import com.apisentinel.body.BodyFields;
-import com.apisentinel.body.StrictJson;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.SessionCommands;
 import com.apisentinel.bus.TokenPair;
-import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -20,7 +16,6 @@ final class SessionRoutes {
   static final String LOGIN_PATH = "/api/v1/customers/login";
   static final String REFRESH_PATH = "/api/v1/auth/refresh";
   static final String LOGOUT_PATH = "/api/v1/auth/logout";
-  private static final int MAX_BODY_BYTES = 16 * 1024;
   private static final int MAX_TOKEN_LENGTH = 256;
 
   private final EventBus bus;
@@ -31,7 +26,7 @@ final class SessionRoutes {
 
   void login(RoutingContext ctx) {
     ctx.request().pause();
-    readObject(ctx)
+    RequestBody.readObject(ctx)
         .map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("email", "password"));
           String email = fields.requiredText("email", 1, 254);
@@ -46,7 +41,7 @@ final class SessionRoutes {
 
   void refresh(RoutingContext ctx) {
     ctx.request().pause();
-    readObject(ctx)
+    RequestBody.readObject(ctx)
         .map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("refreshToken"));
           String token = fields.requiredText("refreshToken", 1, MAX_TOKEN_LENGTH);
@@ -61,7 +56,7 @@ final class SessionRoutes {
   /** Session only (see {@link Authentication#sessionOnly()}); the body is optional. */
   void logout(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
-    readOptionalObject(ctx).map(json -> {
+    RequestBody.readOptionalObject(ctx).map(json -> {
           BodyFields fields = new BodyFields(json, Set.of("refreshToken"));
           String token = fields.optionalText("refreshToken", 1, MAX_TOKEN_LENGTH);
           fields.throwIfInvalid("the logout request is invalid");
@@ -74,18 +69,6 @@ final class SessionRoutes {
         .onFailure(ctx::fail);
   }
 
-  static Future<JsonObject> readObject(RoutingContext ctx) {
-    return RequestBody.readJson(ctx, MAX_BODY_BYTES).map(StrictJson::parseObject);
-  }
-
-  /** For endpoints whose body is optional: no body at all reads as {@code {}}. */
-  static Future<JsonObject> readOptionalObject(RoutingContext ctx) {
-    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    boolean chunked = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-    boolean empty = !chunked && (length == null || length.equals("0"));
-    return empty ? Future.succeededFuture(new JsonObject()) : readObject(ctx);
-  }
-
   static String clientAddress(RoutingContext ctx) {
     return ctx.request().remoteAddress().host();
   }
@@ -96,7 +79,6 @@ final class SessionRoutes {
   }
 
   private static void respondTokens(RoutingContext ctx, TokenPair tokens) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, IngestRoutes.APPLICATION_JSON)
-        .end(tokensJson(tokens).toBuffer());
+    JsonReply.send(ctx, 200, tokensJson(tokens));
   }
 }

@@ -13,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -88,8 +87,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
     }
     queue.addLast(new PendingWrite(message, System.nanoTime()));
     queuedEvents += size;
-    heldEvents += size;
-    meters.queueDepth(heldEvents);
+    hold(size);
     if (queuedEvents >= config.maxBatchEvents() || config.maxDelay().isZero()) {
       dispatch();
     } else if (flushTimer == -1) {
@@ -130,21 +128,25 @@ public final class BatchingWriterVerticle extends VerticleBase {
       PendingWrite write = queue.pollFirst();
       queuedEvents -= write.size();
       if (write.enqueuedAtNanos() - expiredBefore < 0) {
-        heldEvents -= write.size();
+        hold(-write.size());
         write.message().fail(Failures.STORAGE_UNAVAILABLE, "expired in the writer queue");
         continue;
       }
       events += write.size();
       writes.add(write);
     }
-    meters.queueDepth(heldEvents);
     return writes;
+  }
+
+  /** The one place the held count changes, so the queue-depth gauge never lags it. */
+  private void hold(int events) {
+    heldEvents += events;
+    meters.queueDepth(heldEvents);
   }
 
   private void batchFinished(EventBatch batch) {
     batchesInFlight--;
-    heldEvents -= batch.writes().stream().mapToInt(PendingWrite::size).sum();
-    meters.queueDepth(heldEvents);
+    hold(-batch.writes().stream().mapToInt(PendingWrite::size).sum());
     if (!queue.isEmpty()) {
       dispatch();
     }

@@ -95,11 +95,14 @@ final class EventBatch {
       UUID customer = write.request().customerId();
       for (int i = 0; i < events.size(); i++) {
         Event event = events.get(i);
-        if (!duplicates.get(i) && !stored.contains(new EventKey(customer, event.eventId()))) {
-          duplicates.set(i);
-        } else if (!duplicates.get(i)) {
+        if (duplicates.get(i)) {
+          continue;
+        }
+        if (stored.contains(new EventKey(customer, event.eventId()))) {
           committed.add(new EventsCommitted.Committed(customer, event.failoverUsed(), event.success(),
               event.recoveryTimeMs()));
+        } else {
+          duplicates.set(i);
         }
       }
       write.message().reply(new WriteResult(duplicates));

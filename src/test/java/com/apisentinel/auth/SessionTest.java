@@ -183,7 +183,7 @@ class SessionTest {
   }
 
   @Test
-  void passwordHashingNeverBlocksIngest() {
+  void ingestKeepsAnsweringWhileLoginsHash() {
     String key = registered().getJsonObject("apiKey").getString("key");
     var logins = CompletableFuture.runAsync(() -> {
       for (int i = 0; i < 4; i++) {
