@@ -7,6 +7,7 @@ import com.apisentinel.http.HttpVerticle;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.metrics.MetricsVerticle;
 import com.apisentinel.metrics.Telemetry;
+import com.apisentinel.rollup.RollupVerticle;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.DurabilityGuard;
 import com.apisentinel.store.Migrations;
@@ -15,26 +16,23 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The verticles in start-up order — schema and durability checks, metrics, writer, auth, HTTP — and in
- * reverse for shutdown, so that no request is accepted before its writer exists and the writer
- * drains only after HTTP has stopped feeding it.
+ * The verticles in start-up order — schema and durability checks, live metrics, rollup compaction,
+ * writer, auth, HTTP — and in reverse for shutdown, so that no request is accepted before its writer
+ * exists and the writer drains only after HTTP has stopped feeding it.
  */
 public final class Deployment {
 
   private final Vertx vertx;
-  private final String metricsId;
-  private final String writerId;
-  private final String authId;
-  private final String httpId;
+  /** Deployment ids in start-up order. */
+  private final List<String> deployed;
 
-  private Deployment(Vertx vertx, String metricsId, String writerId, String authId, String httpId) {
+  private Deployment(Vertx vertx, List<String> deployed) {
     this.vertx = vertx;
-    this.metricsId = metricsId;
-    this.writerId = writerId;
-    this.authId = authId;
-    this.httpId = httpId;
+    this.deployed = List.copyOf(deployed);
   }
 
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry) {
@@ -43,24 +41,28 @@ public final class Deployment {
     int httpInstances = config.http().instances() > 0
         ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     DeploymentOptions http = new DeploymentOptions().setInstances(httpInstances);
+    List<String> ids = new ArrayList<>();
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
-        .compose(v -> vertx.deployVerticle(new MetricsVerticle()))
-        .compose(metricsId -> vertx.deployVerticle(
-                new BatchingWriterVerticle(config.writer(), config.database(), meters))
-            .compose(writerId -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
-                config.security().apiKeyCacheTtl()))
-                .compose(authId -> vertx.deployVerticle(
-                        () -> new HttpVerticle(config, meters, telemetry.registry()), http)
-                    .map(httpId -> new Deployment(vertx, metricsId, writerId, authId, httpId)))));
+        .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new RollupVerticle(config.database())).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database(), meters))
+            .onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
+            config.security().apiKeyCacheTtl())).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry()), http)
+            .onSuccess(ids::add))
+        .map(v -> new Deployment(vertx, ids));
   }
 
-  /** HTTP first (graceful, in-flight requests finish), then the writer drains, then auth and metrics. */
+  /** HTTP first (graceful, in-flight requests finish), then auth, the writer (draining) and the rest. */
   public Future<Void> stop() {
-    return vertx.undeploy(httpId)
-        .eventually(() -> vertx.undeploy(writerId))
-        .eventually(() -> vertx.undeploy(authId))
-        .eventually(() -> vertx.undeploy(metricsId));
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployed.size() - 1; i >= 0; i--) {
+      String id = deployed.get(i);
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    return chain;
   }
 
   private static Future<Void> checkDurability(Vertx vertx, SentinelConfig config) {

@@ -1,18 +1,24 @@
 package com.apisentinel;
 
 import com.apisentinel.config.ConfigLoader;
+import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.config.InvalidConfigException;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.metrics.Telemetry;
+import com.apisentinel.rollup.RollupRebuild;
 import com.apisentinel.store.Migrations;
 import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Boots API Sentinel: loads the configuration, starts Vert.x, deploys the verticles, and on SIGTERM
- * drains them before the JVM exits. {@code migrate} as the only argument applies the schema and exits.
+ * drains them before the JVM exits. Commands instead of serving: {@code migrate} applies the schema;
+ * {@code rebuild-rollups [customer-id]} recomputes rollups from raw events.
  */
 public final class Main {
 
@@ -36,6 +42,10 @@ public final class Main {
       Migrations.migrate(config.database(), config.profile());
       return;
     }
+    if (args.length >= 1 && args[0].equals("rebuild-rollups")) {
+      rebuildRollups(config, args);
+      return;
+    }
     Telemetry telemetry = new Telemetry();
     Vertx vertx = telemetry.newVertx();
     Deployment.start(vertx, config, telemetry)
@@ -49,6 +59,20 @@ public final class Main {
           vertx.close();
           System.exit(1);
         });
+  }
+
+  /** {@code rebuild-rollups [customer-id]}: from raw events, for one customer or all of them. */
+  private static void rebuildRollups(SentinelConfig config, String[] args) throws Exception {
+    Migrations.migrate(config.database(), config.profile());
+    DatabaseConfig db = config.database();
+    try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties())) {
+      if (args.length == 2) {
+        RollupRebuild.rebuild(connection, UUID.fromString(args[1]));
+        LOG.info("rollups of customer {} rebuilt from raw events", args[1]);
+      } else {
+        LOG.info("rollups of {} customers rebuilt from raw events", RollupRebuild.rebuildAll(connection));
+      }
+    }
   }
 
   /** Runs on the JVM's shutdown thread, never an event loop, so waiting here blocks nothing. */

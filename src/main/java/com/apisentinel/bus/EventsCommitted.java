@@ -14,6 +14,7 @@ public record EventsCommitted(List<Committed> events) {
   }
 
   /** What the live windows need of one event; {@code recoveryTimeMs} is null unless it failed over. */
-  public record Committed(UUID customerId, boolean failoverUsed, boolean success, Integer recoveryTimeMs) {
+  public record Committed(UUID customerId, String primaryGateway, boolean failoverUsed, boolean success,
+                          Integer recoveryTimeMs) {
   }
 }

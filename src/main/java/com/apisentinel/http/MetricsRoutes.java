@@ -5,7 +5,7 @@ import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.LiveQuery;
 import com.apisentinel.bus.LiveWindowsView;
-import com.apisentinel.store.EventAggregates;
+import com.apisentinel.rollup.RollupQueries;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -35,10 +35,10 @@ final class MetricsRoutes {
   private static final Map<String, Duration> INTERVALS = Map.of("minute", Duration.ofMinutes(1),
       "hour", Duration.ofHours(1), "day", Duration.ofDays(1));
 
-  private final EventAggregates aggregates;
+  private final RollupQueries aggregates;
   private final EventBus bus;
 
-  MetricsRoutes(EventAggregates aggregates, EventBus bus) {
+  MetricsRoutes(RollupQueries aggregates, EventBus bus) {
     this.aggregates = aggregates;
     this.bus = bus;
   }
@@ -102,11 +102,11 @@ final class MetricsRoutes {
     }
     aggregates.timeseries(Authentication.principal(ctx).customerId(), range.from, range.to, interval)
         .onSuccess(found -> {
-          Map<Instant, EventAggregates.Bucket> byStart = new HashMap<>();
+          Map<Instant, RollupQueries.Bucket> byStart = new HashMap<>();
           found.forEach(b -> byStart.put(b.start(), b));
           JsonArray buckets = new JsonArray();
           for (Instant start = first; start.isBefore(range.to); start = start.plus(interval)) {
-            EventAggregates.Bucket b = byStart.get(start);
+            RollupQueries.Bucket b = byStart.get(start);
             buckets.add(new JsonObject().put("start", start.toString())
                 .put("totalEvents", b == null ? 0 : b.totalEvents())
                 .put("failoverEvents", b == null ? 0 : b.failoverEvents())
@@ -127,14 +127,21 @@ final class MetricsRoutes {
     }
     bus.<LiveWindowsView>request(Addresses.METRICS_LIVE, new LiveQuery(Authentication.principal(ctx).customerId()), BusCalls.METRICS)
         .onSuccess(reply -> {
-          JsonObject windows = new JsonObject();
-          reply.body().windows().forEach((name, w) -> windows.put(name, new JsonObject()
-              .put("events", w.events()).put("eventsPerSecond", w.eventsPerSecond())
-              .put("failoverRate", w.failoverRate()).put("recoveryTimeP50", w.recoveryTimeP50())
-              .put("recoveryTimeP95", w.recoveryTimeP95()).put("recoveryTimeP99", w.recoveryTimeP99())));
-          JsonReply.send(ctx, 200, new JsonObject().put("windows", windows));
+          JsonObject gateways = new JsonObject();
+          reply.body().gateways().forEach((gateway, windows) -> gateways.put(gateway, windowsJson(windows)));
+          JsonReply.send(ctx, 200, new JsonObject().put("windows", windowsJson(reply.body().windows()))
+              .put("gateways", gateways));
         })
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject windowsJson(Map<String, LiveWindowsView.Window> windows) {
+    JsonObject json = new JsonObject();
+    windows.forEach((name, w) -> json.put(name, new JsonObject()
+        .put("events", w.events()).put("eventsPerSecond", w.eventsPerSecond())
+        .put("failoverRate", w.failoverRate()).put("recoveryTimeP50", w.recoveryTimeP50())
+        .put("recoveryTimeP95", w.recoveryTimeP95()).put("recoveryTimeP99", w.recoveryTimeP99())));
+    return json;
   }
 
   /** Buckets start at UTC multiples of their width (midnight for days), as the query's date_bin does. */

@@ -6,18 +6,19 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 
 /**
- * Rolling 1m/5m/15m windows per customer, as a ring of 10-second slots: recording touches one slot,
- * a query merges the slots a window covers. Slots keep their recovery times in a sparse
- * {@link PackedHistogram}, allocated only once a recovery arrives, so an idle or failover-free
- * customer costs 90 small slots. Event-loop confined (one metrics verticle), which is why plain
- * histograms suffice where several writer threads would need a Recorder. Customers with no event for
- * 15 minutes are evicted.
+ * Rolling 1m/5m/15m windows per customer and per customer and primary gateway, each a ring of
+ * 10-second slots: recording touches one slot, a query merges the slots a window covers. Slots keep
+ * their recovery times in a sparse {@link PackedHistogram}, allocated only once a recovery arrives,
+ * so an idle or failover-free ring costs 90 small slots. Event-loop confined (one metrics verticle),
+ * which is why plain histograms suffice where several writer threads would need a Recorder. Rings
+ * with no event for 15 minutes are evicted.
  */
 public final class LiveWindows {
 
@@ -25,12 +26,9 @@ public final class LiveWindows {
   static final int SLOTS = 90;
   /** Windows by name and length in slots, longest last. */
   static final Map<String, Integer> WINDOWS = windows();
-  /** 3 significant digits: percentiles within 0.1 %, well inside API.md's 1 %. */
-  private static final int SIGNIFICANT_DIGITS = 3;
-  private static final long MAX_RECOVERY_MS = 600_000;
 
   private final LongSupplier epochMillis;
-  private final Map<UUID, Ring> rings = new HashMap<>();
+  private final Map<UUID, CustomerRings> customers = new HashMap<>();
 
   public LiveWindows(LongSupplier epochMillis) {
     this.epochMillis = epochMillis;
@@ -47,35 +45,66 @@ public final class LiveWindows {
   public void record(EventsCommitted batch) {
     long slot = currentSlot();
     for (EventsCommitted.Committed event : batch.events()) {
-      rings.computeIfAbsent(event.customerId(), id -> new Ring()).slotFor(slot).record(event);
+      Integer[] recovery = event.failoverUsed() && event.success() && event.recoveryTimeMs() != null
+          ? new Integer[] {event.recoveryTimeMs()} : null;
+      addToSlot(event.customerId(), event.primaryGateway(), slot, 1, event.failoverUsed() ? 1 : 0, recovery);
     }
+  }
+
+  /**
+   * Adds events counted elsewhere (the refill after a restart) to the slot holding {@code epochSecond};
+   * slots already past the longest window are ignored.
+   */
+  public void add(UUID customerId, String primaryGateway, long epochSecond, long events, long failovers,
+                  Integer[] recoveryTimes) {
+    addToSlot(customerId, primaryGateway, epochSecond / SLOT_SECONDS, events, failovers, recoveryTimes);
+  }
+
+  private void addToSlot(UUID customerId, String primaryGateway, long slot, long events, long failovers,
+                   Integer[] recoveryTimes) {
+    if (slot <= currentSlot() - SLOTS) {
+      return;
+    }
+    CustomerRings rings = customers.computeIfAbsent(customerId, id -> new CustomerRings());
+    rings.all.add(slot, events, failovers, recoveryTimes);
+    rings.byPrimary.computeIfAbsent(primaryGateway, g -> new Ring()).add(slot, events, failovers, recoveryTimes);
   }
 
   public LiveWindowsView view(UUID customerId) {
     long now = epochMillis.getAsLong();
-    long slot = now / 1000 / SLOT_SECONDS;
-    Ring ring = rings.get(customerId);
-    Map<String, LiveWindowsView.Window> views = new LinkedHashMap<>();
-    WINDOWS.forEach((name, length) -> views.put(name, window(ring, slot, length, now)));
-    return new LiveWindowsView(views);
+    CustomerRings rings = customers.get(customerId);
+    Map<String, Map<String, LiveWindowsView.Window>> gateways = new TreeMap<>();
+    if (rings != null) {
+      rings.byPrimary.forEach((gateway, ring) -> gateways.put(gateway, windows(ring, now)));
+    }
+    return new LiveWindowsView(windows(rings == null ? null : rings.all, now), gateways);
   }
 
-  /** Drops customers whose newest slot is older than the longest window. */
+  /** Drops rings whose newest slot is older than the longest window. */
   public void evictIdle() {
     long oldestUseful = currentSlot() - SLOTS;
-    for (Iterator<Ring> it = rings.values().iterator(); it.hasNext(); ) {
-      if (it.next().newestSlot <= oldestUseful) {
+    for (Iterator<CustomerRings> it = customers.values().iterator(); it.hasNext(); ) {
+      CustomerRings rings = it.next();
+      rings.byPrimary.values().removeIf(ring -> ring.newestSlot <= oldestUseful);
+      if (rings.all.newestSlot <= oldestUseful) {
         it.remove();
       }
     }
   }
 
   int customers() {
-    return rings.size();
+    return customers.size();
   }
 
   private long currentSlot() {
     return epochMillis.getAsLong() / 1000 / SLOT_SECONDS;
+  }
+
+  private static Map<String, LiveWindowsView.Window> windows(Ring ring, long nowMillis) {
+    long slot = nowMillis / 1000 / SLOT_SECONDS;
+    Map<String, LiveWindowsView.Window> views = new LinkedHashMap<>();
+    WINDOWS.forEach((name, length) -> views.put(name, window(ring, slot, length, nowMillis)));
+    return views;
   }
 
   /** The window covers the current (partial) slot and the {@code length - 1} before it. */
@@ -93,7 +122,7 @@ public final class LiveWindows {
         failovers += slot.failovers;
         if (slot.recoveries != null && slot.recoveries.getTotalCount() > 0) {
           if (recoveries == null) {
-            recoveries = new PackedHistogram(MAX_RECOVERY_MS, SIGNIFICANT_DIGITS);
+            recoveries = Histograms.sparse();
           }
           recoveries.add(slot.recoveries);
         }
@@ -101,13 +130,13 @@ public final class LiveWindows {
     }
     double coveredSeconds = (length - 1) * SLOT_SECONDS + (nowMillis % (SLOT_SECONDS * 1000L)) / 1000.0;
     return new LiveWindowsView.Window(events, coveredSeconds <= 0 ? 0 : events / coveredSeconds,
-        events == 0 ? 0 : (double) failovers / events,
-        percentile(recoveries, 50), percentile(recoveries, 95), percentile(recoveries, 99));
+        events == 0 ? 0 : (double) failovers / events, Histograms.nearestRank(recoveries, 500),
+        Histograms.nearestRank(recoveries, 950), Histograms.nearestRank(recoveries, 990));
   }
 
-  private static Long percentile(Histogram histogram, double percentile) {
-    return histogram == null || histogram.getTotalCount() == 0 ? null
-        : histogram.getValueAtPercentile(percentile);
+  private static final class CustomerRings {
+    private final Ring all = new Ring();
+    private final Map<String, Ring> byPrimary = new HashMap<>(4);
   }
 
   private static final class Ring {
@@ -120,13 +149,16 @@ public final class LiveWindows {
       }
     }
 
-    Slot slotFor(long id) {
+    void add(long id, long events, long failovers, Integer[] recoveryTimes) {
       Slot slot = slots[(int) Math.floorMod(id, (long) SLOTS)];
+      if (slot.id > id) {
+        return; // a late refill for a slot the ring has already reused
+      }
       if (slot.id != id) {
         slot.reset(id);
       }
       newestSlot = Math.max(newestSlot, id);
-      return slot;
+      slot.add(events, failovers, recoveryTimes);
     }
   }
 
@@ -145,15 +177,15 @@ public final class LiveWindows {
       }
     }
 
-    void record(EventsCommitted.Committed event) {
-      events++;
-      if (event.failoverUsed()) {
-        failovers++;
-        if (event.success() && event.recoveryTimeMs() != null) {
-          if (recoveries == null) {
-            recoveries = new PackedHistogram(MAX_RECOVERY_MS, SIGNIFICANT_DIGITS);
-          }
-          recoveries.recordValue(Math.min(event.recoveryTimeMs(), MAX_RECOVERY_MS));
+    void add(long newEvents, long newFailovers, Integer[] recoveryTimes) {
+      events += newEvents;
+      failovers += newFailovers;
+      if (recoveryTimes != null && recoveryTimes.length > 0) {
+        if (recoveries == null) {
+          recoveries = Histograms.sparse();
+        }
+        for (Integer ms : recoveryTimes) {
+          Histograms.record(recoveries, ms);
         }
       }
     }

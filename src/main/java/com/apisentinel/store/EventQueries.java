@@ -35,7 +35,7 @@ public final class EventQueries {
        ORDER BY occurred_at DESC, event_id DESC
        LIMIT $9""";
 
-  static final long READ_TIMEOUT_MS = 12_000;
+  public static final long READ_TIMEOUT_MS = 12_000;
 
   private final Pool pool;
 

@@ -3,6 +3,7 @@ package com.apisentinel.writer;
 import com.apisentinel.bus.EventsCommitted;
 import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
+import com.apisentinel.rollup.RollupSql;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -23,16 +24,27 @@ import java.util.UUID;
  */
 final class EventBatch {
 
+  /**
+   * The events, and in the same statement (so in the same transaction) one rollup part per customer,
+   * hour, gateway pair and currency of the rows actually inserted: duplicates never count.
+   */
   static final String INSERT = """
-      INSERT INTO events (customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used,
-                          success, amount, currency, latency_ms, recovery_time_ms, primary_error_code,
-                          primary_error_http_status, primary_error_message, metadata)
-      SELECT c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m::jsonb
-        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
-                    $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
-                    $15::text[]) AS t(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m)
-      ON CONFLICT DO NOTHING
-      RETURNING customer_id, event_id""";
+      WITH stored AS (
+        INSERT INTO events (customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used,
+                            success, amount, currency, latency_ms, recovery_time_ms, primary_error_code,
+                            primary_error_http_status, primary_error_message, metadata)
+        SELECT c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m::jsonb
+          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
+                      $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
+                      $15::text[]) AS t(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m)
+        ON CONFLICT DO NOTHING
+        RETURNING customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used, success,
+                  amount, currency, latency_ms, recovery_time_ms
+      ), parts AS (
+        INSERT INTO rollup_parts (""" + RollupSql.PART_COLUMNS + ")\n"
+      + "  SELECT " + RollupSql.PART_AGGREGATES + " FROM stored" + RollupSql.PART_GROUPING + """
+      )
+      SELECT customer_id, event_id FROM stored""";
 
   private record EventKey(UUID customerId, String eventId) {
   }
@@ -99,8 +111,8 @@ final class EventBatch {
           continue;
         }
         if (stored.contains(new EventKey(customer, event.eventId()))) {
-          committed.add(new EventsCommitted.Committed(customer, event.failoverUsed(), event.success(),
-              event.recoveryTimeMs()));
+          committed.add(new EventsCommitted.Committed(customer, event.primaryGateway().wireName(),
+              event.failoverUsed(), event.success(), event.recoveryTimeMs()));
         } else {
           duplicates.set(i);
         }

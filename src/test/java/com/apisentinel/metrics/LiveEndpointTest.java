@@ -18,10 +18,53 @@ class LiveEndpointTest {
   static final RunningServer RUNNING = new RunningServer();
 
   private static JsonObject live(String key) {
-    var response = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/api/v1/metrics/live"))
+    return liveBody(RUNNING.server(), key).getJsonObject("windows");
+  }
+
+  private static JsonObject liveBody(TestServer server, String key) {
+    var response = TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/metrics/live"))
         .header("Authorization", "Bearer " + key).GET().build());
     assertThat(response.statusCode()).isEqualTo(200);
-    return new JsonObject(response.body()).getJsonObject("windows");
+    return new JsonObject(response.body());
+  }
+
+  @Test
+  void eachPrimaryGatewayHasItsOwnWindows() {
+    String key = RUNNING.server().registerApiKey();
+    RUNNING.server().postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(Events.freshId()),
+        Events.failover(Events.freshId()).put("recoveryTimeMs", 300),
+        Events.direct(Events.freshId()).put("primaryGateway", "adyen").put("gatewayUsed", "adyen")));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> live(key).getJsonObject("1m").getLong("events") == 3);
+    JsonObject gateways = liveBody(RUNNING.server(), key).getJsonObject("gateways");
+    assertThat(gateways.fieldNames()).containsExactlyInAnyOrder("adyen", "stripe");
+    JsonObject stripe = gateways.getJsonObject("stripe").getJsonObject("5m");
+    assertThat(stripe.getLong("events")).isEqualTo(2);
+    assertThat(stripe.getDouble("failoverRate")).isEqualTo(0.5);
+    assertThat(stripe.getLong("recoveryTimeP95")).isEqualTo(300);
+    JsonObject adyen = gateways.getJsonObject("adyen").getJsonObject("5m");
+    assertThat(adyen.getLong("events")).isEqualTo(1);
+    assertThat(adyen.getDouble("failoverRate")).isZero();
+    assertThat(adyen.getValue("recoveryTimeP95")).isNull();
+  }
+
+  @Test
+  void aRestartedNodeRefillsItsWindowsFromStoredEventsWithoutCountingTwice() {
+    String key = RUNNING.server().registerApiKey();
+    RUNNING.server().postJson("/api/v1/analytics/events", key, Events.batch(Events.direct(Events.freshId()),
+        Events.failover(Events.freshId()).put("recoveryTimeMs", 700)));
+
+    try (TestServer restarted = TestServer.start(RUNNING.database().url())) {
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> liveBody(restarted, key).getJsonObject("windows").getJsonObject("15m").getLong("events") == 2);
+      restarted.postJson("/api/v1/analytics/events", key, Events.direct(Events.freshId()).encode());
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> liveBody(restarted, key).getJsonObject("windows").getJsonObject("15m").getLong("events") == 3);
+      JsonObject windows = liveBody(restarted, key).getJsonObject("windows");
+      assertThat(windows.getJsonObject("15m").getLong("recoveryTimeP50")).isEqualTo(700);
+      assertThat(liveBody(restarted, key).getJsonObject("gateways").getJsonObject("stripe").getJsonObject("15m")
+          .getLong("events")).isEqualTo(3);
+    }
   }
 
   @Test

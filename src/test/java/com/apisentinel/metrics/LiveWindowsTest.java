@@ -24,18 +24,18 @@ class LiveWindowsTest {
   }
 
   private EventsCommitted.Committed direct() {
-    return new EventsCommitted.Committed(customer, false, true, null);
+    return new EventsCommitted.Committed(customer, "stripe", false, true, null);
   }
 
   private EventsCommitted.Committed recovery(int ms) {
-    return new EventsCommitted.Committed(customer, true, true, ms);
+    return new EventsCommitted.Committed(customer, "stripe", true, true, ms);
   }
 
   @Test
   void eachWindowCountsOnlyWhatFallsInsideIt() {
     windows.record(new EventsCommitted(List.of(direct(), direct())));
     advanceSeconds(120);
-    windows.record(new EventsCommitted(List.of(direct(), recovery(100), new EventsCommitted.Committed(customer,
+    windows.record(new EventsCommitted(List.of(direct(), recovery(100), new EventsCommitted.Committed(customer, "adyen",
         true, false, null))));
 
     LiveWindowsView view = windows.view(customer);

@@ -57,6 +57,10 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public int port() {
     return port;
   }

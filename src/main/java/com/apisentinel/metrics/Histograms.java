@@ -1,0 +1,77 @@
+package com.apisentinel.metrics;
+
+import java.nio.ByteBuffer;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.PackedHistogram;
+
+/**
+ * The one shape of every latency and recovery-time histogram (live windows and rollups alike), so
+ * any two can be added, and the percentile definition API.md asks for.
+ */
+public final class Histograms {
+
+  /** The largest latency or recovery time the API accepts. */
+  public static final long MAX_MS = 600_000;
+  /** 3 significant digits: every value within 0.1 %, well inside API.md's 1 %. */
+  private static final int SIGNIFICANT_DIGITS = 3;
+
+  private Histograms() {
+  }
+
+  public static Histogram dense() {
+    return new Histogram(MAX_MS, SIGNIFICANT_DIGITS);
+  }
+
+  /** Allocates only what it holds: for the many small per-slot histograms. */
+  public static PackedHistogram sparse() {
+    return new PackedHistogram(MAX_MS, SIGNIFICANT_DIGITS);
+  }
+
+  public static void record(AbstractHistogram histogram, long valueMs) {
+    histogram.recordValue(Math.max(0, Math.min(valueMs, MAX_MS)));
+  }
+
+  public static byte[] encode(AbstractHistogram histogram) {
+    ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+    int length = histogram.encodeIntoCompressedByteBuffer(buffer, Deflater.BEST_SPEED);
+    byte[] bytes = new byte[length];
+    buffer.flip();
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  public static void addEncoded(AbstractHistogram target, byte[] encoded) {
+    try {
+      target.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), MAX_MS));
+    } catch (DataFormatException e) {
+      throw new IllegalStateException("stored histogram is corrupt; rebuild the rollups", e);
+    }
+  }
+
+  /**
+   * Nearest rank (the smallest recorded value with at least {@code permille}/1000 of the count at or
+   * below it), reported as the highest value its bucket stands for so that a percentile is never
+   * under-reported. Integer arithmetic: 0.99 × 100 must give rank 99, not 100.
+   *
+   * @return null for an empty histogram
+   */
+  public static Long nearestRank(AbstractHistogram histogram, int permille) {
+    long count = histogram == null ? 0 : histogram.getTotalCount();
+    if (count == 0) {
+      return null;
+    }
+    long rank = Math.max(1, (count * permille + 999) / 1000);
+    long seen = 0;
+    for (HistogramIterationValue value : histogram.recordedValues()) {
+      seen += value.getCountAtValueIteratedTo();
+      if (seen >= rank) {
+        return histogram.highestEquivalentValue(value.getValueIteratedTo());
+      }
+    }
+    return histogram.getMaxValue();
+  }
+}

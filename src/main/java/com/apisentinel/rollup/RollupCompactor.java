@@ -1,0 +1,161 @@
+package com.apisentinel.rollup;
+
+import com.apisentinel.metrics.Histograms;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Moves rollup parts into hour and day rollups. One transaction takes a bounded number of parts
+ * (deleting them), adds each to its hour and its day row and writes those rows back, so a reader
+ * always sees every event exactly once: in a part or in a rollup. Only one node compacts at a time
+ * (transaction-scoped advisory lock, skipped rather than waited for); the writer only inserts parts
+ * and never touches rollups, so ingest never waits for compaction.
+ */
+public final class RollupCompactor {
+
+  static final int DEFAULT_PARTS_PER_TRANSACTION = 2_000;
+
+  /** ctid: parts need no key of their own; only this (locked) transaction ever deletes them. */
+  private static final String TAKE_PARTS = "DELETE FROM rollup_parts WHERE ctid = ANY(ARRAY("
+      + "SELECT ctid FROM rollup_parts LIMIT $1)) RETURNING customer_id, hour, primary_gateway, gateway_used, currency, "
+      + "events, failovers, recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_times, "
+      + "NULL::bytea, latencies";
+  private static final String KEYS = "unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])"
+      + " AS k(customer_id, width, bucket, primary_gateway, gateway_used, currency)";
+  private static final String EXISTING = "SELECT customer_id, width, bucket, primary_gateway, gateway_used, currency, "
+      + "r.events, r.failovers, r.recoveries, r.recovered_amount, r.recovery_time_sum, r.recovery_times, NULL::int4[], "
+      + "r.latencies, NULL::int4[] FROM rollups r JOIN " + KEYS
+      + " USING (customer_id, width, bucket, primary_gateway, gateway_used, currency)";
+  private static final String UPSERT = """
+      INSERT INTO rollups (customer_id, width, bucket, primary_gateway, gateway_used, currency, events, failovers,
+                           recoveries, recovered_amount, recovery_time_sum, recovery_times, latencies)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int8[],
+                           $8::int8[], $9::int8[], $10::numeric[], $11::int8[], $12::bytea[], $13::bytea[])
+      ON CONFLICT (customer_id, width, bucket, primary_gateway, gateway_used, currency) DO UPDATE
+        SET events = EXCLUDED.events, failovers = EXCLUDED.failovers, recoveries = EXCLUDED.recoveries,
+            recovered_amount = EXCLUDED.recovered_amount, recovery_time_sum = EXCLUDED.recovery_time_sum,
+            recovery_times = EXCLUDED.recovery_times, latencies = EXCLUDED.latencies""";
+
+  private record Key(UUID customerId, String width, Instant bucket, String primaryGateway, String gatewayUsed,
+                     String currency) {
+  }
+
+  private final Pool pool;
+  private final int partsPerTransaction;
+
+  public RollupCompactor(Pool pool) {
+    this(pool, DEFAULT_PARTS_PER_TRANSACTION);
+  }
+
+  RollupCompactor(Pool pool, int partsPerTransaction) {
+    this.pool = pool;
+    this.partsPerTransaction = partsPerTransaction;
+  }
+
+  /** @return how many parts were compacted; 0 also when another node holds the lock */
+  public Future<Integer> compactOnce() {
+    return pool.withTransaction(connection -> connection
+        .query("SELECT pg_try_advisory_xact_lock(" + RollupSql.COMPACTION_LOCK + ")").execute()
+        .compose(lock -> lock.iterator().next().getBoolean(0)
+            ? connection.preparedQuery(TAKE_PARTS).execute(Tuple.of(partsPerTransaction))
+                .compose(parts -> merge(connection, parts))
+            : Future.succeededFuture(0)));
+  }
+
+  int partsPerTransaction() {
+    return partsPerTransaction;
+  }
+
+  /** Compacts until no part is left (or another node holds the lock). */
+  public Future<Void> compactAll() {
+    return compactOnce().compose(n -> n == partsPerTransaction ? compactAll() : Future.succeededFuture());
+  }
+
+  private Future<Integer> merge(SqlConnection connection, RowSet<Row> parts) {
+    if (parts.size() == 0) {
+      return Future.succeededFuture(0);
+    }
+    Map<Key, Tally> tallies = new HashMap<>();
+    for (Row row : parts) {
+      RollupRow part = RollupRow.of(row, 1);
+      UUID customer = row.getUUID("customer_id");
+      tallies.computeIfAbsent(key(customer, "hour", part.bucket(), part), k -> Tally.everything()).add(part);
+      Instant day = part.bucket().truncatedTo(ChronoUnit.DAYS);
+      tallies.computeIfAbsent(key(customer, "day", day, part), k -> Tally.everything()).add(part);
+    }
+    List<Key> keys = new ArrayList<>(tallies.keySet());
+    return connection.preparedQuery(EXISTING).execute(keyColumns(keys)).compose(existing -> {
+      for (Row row : existing) {
+        RollupRow rollup = RollupRow.of(row, 2);
+        tallies.get(new Key(row.getUUID(0), row.getString(1), rollup.bucket(), rollup.primaryGateway(),
+            rollup.gatewayUsed(), rollup.currency())).add(rollup);
+      }
+      return connection.preparedQuery(UPSERT).execute(upsertColumns(keys, tallies)).map(parts.size());
+    });
+  }
+
+  private static Key key(UUID customer, String width, Instant bucket, RollupRow part) {
+    return new Key(customer, width, bucket, part.primaryGateway(), part.gatewayUsed(), part.currency());
+  }
+
+  private static Tuple keyColumns(List<Key> keys) {
+    int n = keys.size();
+    UUID[] customers = new UUID[n];
+    String[] widths = new String[n];
+    OffsetDateTime[] buckets = new OffsetDateTime[n];
+    String[] primaries = new String[n];
+    String[] used = new String[n];
+    String[] currencies = new String[n];
+    for (int i = 0; i < n; i++) {
+      Key k = keys.get(i);
+      customers[i] = k.customerId;
+      widths[i] = k.width;
+      buckets[i] = k.bucket.atOffset(ZoneOffset.UTC);
+      primaries[i] = k.primaryGateway;
+      used[i] = k.gatewayUsed;
+      currencies[i] = k.currency;
+    }
+    return Tuple.tuple().addArrayOfUUID(customers).addArrayOfString(widths)
+        .addArrayOfOffsetDateTime(buckets)
+        .addArrayOfString(primaries).addArrayOfString(used).addArrayOfString(currencies);
+  }
+
+  private static Tuple upsertColumns(List<Key> keys, Map<Key, Tally> tallies) {
+    int n = keys.size();
+    Long[] events = new Long[n];
+    Long[] failovers = new Long[n];
+    Long[] recoveries = new Long[n];
+    BigDecimal[] amounts = new BigDecimal[n];
+    Long[] recoveryTimeSums = new Long[n];
+    Buffer[] recoveryTimes = new Buffer[n];
+    Buffer[] latencies = new Buffer[n];
+    for (int i = 0; i < n; i++) {
+      Tally t = tallies.get(keys.get(i));
+      events[i] = t.events;
+      failovers[i] = t.failovers;
+      recoveries[i] = t.recoveries;
+      amounts[i] = t.recoveredAmount;
+      recoveryTimeSums[i] = t.recoveryTimeSum;
+      recoveryTimes[i] = t.recoveryHistogram == null ? null : Buffer.buffer(Histograms.encode(t.recoveryHistogram));
+      latencies[i] = t.latencyHistogram == null ? null : Buffer.buffer(Histograms.encode(t.latencyHistogram));
+    }
+    return keyColumns(keys).addArrayOfLong(events).addArrayOfLong(failovers).addArrayOfLong(recoveries)
+        .addArrayOfBigDecimal(amounts).addArrayOfLong(recoveryTimeSums).addArrayOfBuffer(recoveryTimes)
+        .addArrayOfBuffer(latencies);
+  }
+}
