@@ -2,6 +2,7 @@ package com.apisentinel.rollup;
 
 import com.apisentinel.metrics.Histograms;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.HdrHistogram.Histogram;
 
 /**
  * Moves rollup parts into hour and day rollups. One transaction takes a bounded number of parts
@@ -28,11 +30,14 @@ import java.util.UUID;
  */
 public final class RollupCompactor {
 
-  static final int DEFAULT_PARTS_PER_TRANSACTION = 2_000;
+  static final int DEFAULT_PARTS_PER_TRANSACTION = 500;
 
-  /** ctid: parts need no key of their own; only this (locked) transaction ever deletes them. */
+  /**
+   * ctid: parts need no key of their own; only this (locked) transaction ever deletes them. Taken in
+   * (customer, hour) order, so that one transaction's parts share few rollup rows.
+   */
   private static final String TAKE_PARTS = "DELETE FROM rollup_parts WHERE ctid = ANY(ARRAY("
-      + "SELECT ctid FROM rollup_parts LIMIT $1)) RETURNING customer_id, hour, primary_gateway, gateway_used, currency, "
+      + "SELECT ctid FROM rollup_parts ORDER BY customer_id, hour LIMIT $1)) RETURNING customer_id, hour, primary_gateway, gateway_used, currency, "
       + "events, failovers, recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_times, "
       + "NULL::bytea, latencies";
   private static final String KEYS = "unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])"
@@ -55,14 +60,16 @@ public final class RollupCompactor {
                      String currency) {
   }
 
+  private final Vertx vertx;
   private final Pool pool;
   private final int partsPerTransaction;
 
-  public RollupCompactor(Pool pool) {
-    this(pool, DEFAULT_PARTS_PER_TRANSACTION);
+  public RollupCompactor(Vertx vertx, Pool pool) {
+    this(vertx, pool, DEFAULT_PARTS_PER_TRANSACTION);
   }
 
-  RollupCompactor(Pool pool, int partsPerTransaction) {
+  RollupCompactor(Vertx vertx, Pool pool, int partsPerTransaction) {
+    this.vertx = vertx;
     this.pool = pool;
     this.partsPerTransaction = partsPerTransaction;
   }
@@ -90,23 +97,27 @@ public final class RollupCompactor {
     if (parts.size() == 0) {
       return Future.succeededFuture(0);
     }
-    Map<Key, Tally> tallies = new HashMap<>();
+    Map<Key, List<RollupRow>> rowsByKey = new HashMap<>();
     for (Row row : parts) {
       RollupRow part = RollupRow.of(row, 1);
       UUID customer = row.getUUID("customer_id");
-      tallies.computeIfAbsent(key(customer, "hour", part.bucket(), part), k -> Tally.everything()).add(part);
+      rowsByKey.computeIfAbsent(key(customer, "hour", part.bucket(), part), k -> new ArrayList<>()).add(part);
       Instant day = part.bucket().truncatedTo(ChronoUnit.DAYS);
-      tallies.computeIfAbsent(key(customer, "day", day, part), k -> Tally.everything()).add(part);
+      rowsByKey.computeIfAbsent(key(customer, "day", day, part), k -> new ArrayList<>()).add(part);
     }
-    List<Key> keys = new ArrayList<>(tallies.keySet());
-    return connection.preparedQuery(EXISTING).execute(keyColumns(keys)).compose(existing -> {
-      for (Row row : existing) {
-        RollupRow rollup = RollupRow.of(row, 2);
-        tallies.get(new Key(row.getUUID(0), row.getString(1), rollup.bucket(), rollup.primaryGateway(),
-            rollup.gatewayUsed(), rollup.currency())).add(rollup);
-      }
-      return connection.preparedQuery(UPSERT).execute(upsertColumns(keys, tallies)).map(parts.size());
-    });
+    List<Key> keys = new ArrayList<>(rowsByKey.keySet());
+    return connection.preparedQuery(EXISTING).execute(keyColumns(keys))
+        .compose(existing -> {
+          for (Row row : existing) {
+            RollupRow rollup = RollupRow.of(row, 2);
+            rowsByKey.get(new Key(row.getUUID(0), row.getString(1), rollup.bucket(), rollup.primaryGateway(),
+                rollup.gatewayUsed(), rollup.currency())).add(rollup);
+          }
+          // Decoding, adding and encoding histograms is CPU work: off the event loop.
+          return vertx.executeBlocking(() -> upsertColumns(keys, rowsByKey), false);
+        })
+        .compose(columns -> connection.preparedQuery(UPSERT).execute(columns))
+        .map(parts.size());
   }
 
   private static Key key(UUID customer, String width, Instant bucket, RollupRow part) {
@@ -135,7 +146,8 @@ public final class RollupCompactor {
         .addArrayOfString(primaries).addArrayOfString(used).addArrayOfString(currencies);
   }
 
-  private static Tuple upsertColumns(List<Key> keys, Map<Key, Tally> tallies) {
+  /** Adds up one key at a time into two reused histograms: memory stays flat however many keys. */
+  private static Tuple upsertColumns(List<Key> keys, Map<Key, List<RollupRow>> rowsByKey) {
     int n = keys.size();
     Long[] events = new Long[n];
     Long[] failovers = new Long[n];
@@ -144,18 +156,25 @@ public final class RollupCompactor {
     Long[] recoveryTimeSums = new Long[n];
     Buffer[] recoveryTimes = new Buffer[n];
     Buffer[] latencies = new Buffer[n];
+    Histogram recoveryHistogram = Histograms.dense();
+    Histogram latencyHistogram = Histograms.dense();
     for (int i = 0; i < n; i++) {
-      Tally t = tallies.get(keys.get(i));
+      Tally t = Tally.reusing(recoveryHistogram, latencyHistogram);
+      rowsByKey.get(keys.get(i)).forEach(t::add);
       events[i] = t.events;
       failovers[i] = t.failovers;
       recoveries[i] = t.recoveries;
       amounts[i] = t.recoveredAmount;
       recoveryTimeSums[i] = t.recoveryTimeSum;
-      recoveryTimes[i] = t.recoveryHistogram == null ? null : Buffer.buffer(Histograms.encode(t.recoveryHistogram));
-      latencies[i] = t.latencyHistogram == null ? null : Buffer.buffer(Histograms.encode(t.latencyHistogram));
+      recoveryTimes[i] = encodeUnlessEmpty(recoveryHistogram);
+      latencies[i] = encodeUnlessEmpty(latencyHistogram);
     }
     return keyColumns(keys).addArrayOfLong(events).addArrayOfLong(failovers).addArrayOfLong(recoveries)
         .addArrayOfBigDecimal(amounts).addArrayOfLong(recoveryTimeSums).addArrayOfBuffer(recoveryTimes)
         .addArrayOfBuffer(latencies);
+  }
+
+  private static Buffer encodeUnlessEmpty(Histogram histogram) {
+    return histogram.getTotalCount() == 0 ? null : Buffer.buffer(Histograms.encode(histogram));
   }
 }

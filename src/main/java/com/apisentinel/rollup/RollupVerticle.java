@@ -28,7 +28,7 @@ public final class RollupVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    compactor = new RollupCompactor(Database.sharedPool(vertx, database));
+    compactor = new RollupCompactor(vertx, Database.sharedPool(vertx, database));
     schedule(IDLE_DELAY_MS);
     return Future.succeededFuture();
   }

@@ -35,8 +35,17 @@ final class Tally {
     this.latencies = l;
   }
 
-  static Tally everything() {
-    return new Tally(Series.RECOVERY_TIMES, Series.LATENCIES);
+  /**
+   * A tally of both histograms recorded into the two given ones, reset first: compaction adds up
+   * thousands of keys one after another and reuses two dense histograms instead of allocating them.
+   */
+  static Tally reusing(Histogram recoveryTimes, Histogram latencies) {
+    Tally tally = new Tally(Series.RECOVERY_TIMES, Series.LATENCIES);
+    recoveryTimes.reset();
+    latencies.reset();
+    tally.recoveryHistogram = recoveryTimes;
+    tally.latencyHistogram = latencies;
+    return tally;
   }
 
   Tally add(RollupRow row) {

@@ -222,7 +222,7 @@ class RollupTest {
   @Test
   void everyRangeMatchesRawEventsBeforeAndAfterCompaction() {
     assertEveryRangeMatches();
-    TestServer.await(new RollupCompactor(pool, 50).compactAll());
+    TestServer.await(new RollupCompactor(RUNNING.server().vertx(), pool, 50).compactAll());
     assertThat(parts()).isZero();
     assertThat(RUNNING.database().queryLong("SELECT count(*) FROM rollups WHERE width = 'day'")).isPositive();
     assertEveryRangeMatches();
@@ -230,7 +230,7 @@ class RollupTest {
 
   @Test
   void compactedRollupsAddUpToTheEventsAtBothWidths() {
-    TestServer.await(new RollupCompactor(pool).compactAll());
+    TestServer.await(new RollupCompactor(RUNNING.server().vertx(), pool).compactAll());
     for (String width : List.of("hour", "day")) {
       assertThat(RUNNING.database().queryLong("SELECT sum(events) FROM rollups WHERE width = '" + width + "'"))
           .isEqualTo(RUNNING.database().queryLong("SELECT count(*) FROM events"));
@@ -241,7 +241,7 @@ class RollupTest {
 
   @Test
   void corruptedRollupsAreRebuiltFromRawEvents() throws Exception {
-    TestServer.await(new RollupCompactor(pool).compactAll());
+    TestServer.await(new RollupCompactor(RUNNING.server().vertx(), pool).compactAll());
     RUNNING.database().execute("UPDATE rollups SET events = events + 7, recovery_times = NULL, recovered_amount = 1");
     assertThat(get("/api/v1/metrics/overview?" + range(START, NOW.plusSeconds(1))).getLong("totalEvents"))
         .isNotEqualTo(SENT.size());
@@ -251,7 +251,7 @@ class RollupTest {
     }
     assertThat(parts()).isPositive();
     assertEveryRangeMatches();
-    TestServer.await(new RollupCompactor(pool).compactAll());
+    TestServer.await(new RollupCompactor(RUNNING.server().vertx(), pool).compactAll());
     assertEveryRangeMatches();
   }
 
@@ -279,7 +279,7 @@ class RollupTest {
         return total;
       }));
     }
-    RollupCompactor compactor = new RollupCompactor(pool, 7);
+    RollupCompactor compactor = new RollupCompactor(RUNNING.server().vertx(), pool, 7);
     while (accepted.stream().anyMatch(f -> !f.isDone())) {
       TestServer.await(compactor.compactOnce());
     }
