@@ -8,7 +8,7 @@ public final class Addresses {
   /** Published {@link EventsCommitted} after every COMMIT; consumed by the metrics verticle. */
   public static final String EVENTS_COMMITTED = "events.committed";
   /** {@link LiveQuery} to the metrics verticle; replies {@link LiveWindowsView}. */
-  public static final String METRICS_LIVE = "metrics.live";
+  public static final String METRICS_QUERY = "metrics.query";
   /** Empty request; replies {@link WriterStatus}. */
   public static final String WRITER_STATUS = "writer.status";
   /** {@link RegisterCommand} to the auth verticle; replies {@link Registration}. */

@@ -125,7 +125,7 @@ final class MetricsRoutes {
           .map(name -> new FieldError(name, "is not a known parameter")).toList()));
       return;
     }
-    bus.<LiveWindowsView>request(Addresses.METRICS_LIVE, new LiveQuery(Authentication.principal(ctx).customerId()), BusCalls.METRICS)
+    bus.<LiveWindowsView>request(Addresses.METRICS_QUERY, new LiveQuery(Authentication.principal(ctx).customerId()), BusCalls.METRICS)
         .onSuccess(reply -> {
           JsonObject gateways = new JsonObject();
           reply.body().gateways().forEach((gateway, windows) -> gateways.put(gateway, windowsJson(windows)));

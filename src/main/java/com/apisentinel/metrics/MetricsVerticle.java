@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the live windows: fed by {@code events.committed} (so only durable events count) and, once
- * at start, refilled from the events stored in the last 15 minutes; answers {@code metrics.live}.
+ * at start, refilled from the events stored in the last 15 minutes; answers {@code metrics.query}.
  * One instance: the windows are not shared across threads.
  */
 public final class MetricsVerticle extends VerticleBase {
@@ -41,7 +41,7 @@ public final class MetricsVerticle extends VerticleBase {
         .compose(startedAt -> Future.all(
                 bus.<EventsCommitted>localConsumer(Addresses.EVENTS_COMMITTED, m -> windows.record(m.body()))
                     .completion(),
-                bus.<LiveQuery>consumer(Addresses.METRICS_LIVE, m -> m.reply(windows.view(m.body().customerId())))
+                bus.<LiveQuery>consumer(Addresses.METRICS_QUERY, m -> m.reply(windows.view(m.body().customerId())))
                     .completion())
             .onSuccess(v -> refill(pool, startedAt)));
   }
