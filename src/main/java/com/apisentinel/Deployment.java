@@ -4,6 +4,7 @@ import com.apisentinel.auth.AuthVerticle;
 import com.apisentinel.bus.LocalCodec;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.http.HttpVerticle;
+import com.apisentinel.limits.RateLimiter;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.metrics.MetricsVerticle;
 import com.apisentinel.metrics.Telemetry;
@@ -26,6 +27,8 @@ import java.util.List;
  */
 public final class Deployment {
 
+  private static final long LIMITER_EVICTION_MS = 60_000;
+
   private final Vertx vertx;
   /** Deployment ids in start-up order. */
   private final List<String> deployed;
@@ -42,6 +45,8 @@ public final class Deployment {
         ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     DeploymentOptions http = new DeploymentOptions().setInstances(httpInstances);
     List<String> ids = new ArrayList<>();
+    RateLimiter limiter = new RateLimiter(System::nanoTime);
+    vertx.setPeriodic(LIMITER_EVICTION_MS, id -> limiter.evictIdle());
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
@@ -50,7 +55,7 @@ public final class Deployment {
             .onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
             config.security().apiKeyCacheTtl())).onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry()), http)
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry(), limiter), http)
             .onSuccess(ids::add))
         .map(v -> new Deployment(vertx, ids));
   }

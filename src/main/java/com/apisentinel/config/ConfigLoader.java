@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Reads {@code config/sentinel.conf} (or the copy bundled in the jar), applies environment
@@ -57,7 +58,7 @@ public final class ConfigLoader {
 
   private static SentinelConfig parse(Config c) {
     Profile profile = parseProfile(c);
-    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile));
+    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile), plans(c));
   }
 
   private static Profile parseProfile(Config c) {
@@ -102,6 +103,27 @@ public final class ConfigLoader {
         millisIn(c, "writer.commitTimeoutMs", 100, 300_000));
   }
 
+  private static Plans plans(Config c) {
+    if (!c.hasPath("plans")) {
+      throw new InvalidConfigException("sentinel.plans is missing (plans: " + Plans.REQUIRED + ")");
+    }
+    Map<String, Plan> plans = new TreeMap<>();
+    for (String tier : c.getConfig("plans").root().keySet()) {
+      String path = "plans." + tier;
+      if (!tier.matches("[a-z][a-z0-9-]{0,31}")) {
+        throw invalid(c, path, "must be named with lower-case letters, digits and dashes");
+      }
+      plans.put(tier, new Plan(tier, intIn(c, path + ".requestsPerSecond", 1, 10_000_000),
+          intIn(c, path + ".burst", 1, 100_000_000), longIn(c, path + ".monthlyEvents", 0, Long.MAX_VALUE / 2)));
+    }
+    for (String required : Plans.REQUIRED) {
+      if (!plans.containsKey(required)) {
+        throw new InvalidConfigException("sentinel.plans." + required + " is missing (plans: " + Plans.REQUIRED + ")");
+      }
+    }
+    return new Plans(plans);
+  }
+
   private static SecurityConfig security(Config c, Profile profile) {
     Optional<String> adminToken = Optional.of(string(c, "security.adminToken")).filter(s -> !s.isBlank());
     if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
@@ -141,9 +163,13 @@ public final class ConfigLoader {
   }
 
   private static int intIn(Config c, String path, int min, int max) {
-    int value;
+    return (int) longIn(c, path, min, max);
+  }
+
+  private static long longIn(Config c, String path, long min, long max) {
+    long value;
     try {
-      value = c.getInt(path);
+      value = c.getLong(path);
     } catch (ConfigException e) {
       throw invalid(c, path, "must be a whole number from " + min + " to " + max);
     }

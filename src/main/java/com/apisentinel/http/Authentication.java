@@ -14,7 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Resolves {@code Authorization: Bearer <credential>} to the calling customer before the body is
  * read (the request stays paused, so an unauthenticated caller's body is never parsed). A
- * credential starting with {@code sk_} is an API key, anything else an access token.
+ * credential starting with {@code sk_} is an API key, anything else an access token. The caller's
+ * plan rate limit is applied as soon as the caller is known.
  */
 final class Authentication {
 
@@ -24,11 +25,13 @@ final class Authentication {
   private final ApiKeyCache keys;
   private final AccessTokens tokens;
   private final RevocationList revocations;
+  private final RateLimits limits;
 
-  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations) {
+  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations, RateLimits limits) {
     this.keys = keys;
     this.tokens = tokens;
     this.revocations = revocations;
+    this.limits = limits;
   }
 
   /** API keys and access tokens alike: ingest, analytics, metrics, usage. */
@@ -59,7 +62,9 @@ final class Authentication {
             : Future.succeededFuture(principal))
         .onSuccess(principal -> {
           ctx.put(PRINCIPAL_KEY, principal);
-          ctx.next();
+          if (limits.admit(ctx, principal)) {
+            ctx.next();
+          }
         })
         .onFailure(ctx::fail);
   }

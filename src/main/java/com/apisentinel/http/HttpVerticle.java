@@ -9,6 +9,7 @@ import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.rollup.RollupQueries;
+import com.apisentinel.limits.RateLimiter;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
@@ -40,13 +41,17 @@ public final class HttpVerticle extends VerticleBase {
   private final SentinelConfig config;
   private final IngestMeters meters;
   private final PrometheusMeterRegistry registry;
+  /** One per node, shared by every HTTP verticle: a customer's limit does not multiply by event loops. */
+  private final RateLimiter limiter;
   private HttpServer server;
   private ApiKeyCache keys;
   private long usageTimer;
   private Pool pool;
 
-  public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry) {
+  public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
+                      RateLimiter limiter) {
     this.config = config;
+    this.limiter = limiter;
     this.meters = meters;
     this.registry = registry;
   }
@@ -67,7 +72,8 @@ public final class HttpVerticle extends VerticleBase {
     var metrics = new MetricsRoutes(new RollupQueries(vertx, pool), bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
-    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations);
+    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations,
+        new RateLimits(limiter, config.plans()));
 
     Router router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());

@@ -65,6 +65,7 @@ class ShutdownDrainIT {
   @Test
   void sigtermUnderLoadDrainsWithinTenSecondsAndLosesNoAcknowledgedEvent() throws Exception {
     String apiKey = register();
+    database.execute("UPDATE customers SET tier = 'enterprise'"); // load, not a rate-limit test
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger refusedWith503 = new AtomicInteger();
     AtomicInteger unexpected = new AtomicInteger();

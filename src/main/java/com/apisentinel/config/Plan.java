@@ -1,0 +1,12 @@
+package com.apisentinel.config;
+
+/**
+ * One plan: a request rate (sustained per second, and how many may come at once) and a monthly
+ * event quota, {@code 0} meaning unlimited.
+ */
+public record Plan(String name, int requestsPerSecond, int burst, long monthlyEvents) {
+
+  public boolean unlimitedEvents() {
+    return monthlyEvents == 0;
+  }
+}
