@@ -9,13 +9,14 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -109,11 +110,10 @@ public final class RollupQueries {
         asUsed.computeIfAbsent(row.gatewayUsed(), g -> new Tally(Tally.Series.LATENCIES)).add(row);
         addMoney(recovered.computeIfAbsent(row.gatewayUsed(), g -> new TreeMap<>()), row);
       }
-      TreeMap<String, Boolean> names = new TreeMap<>();
-      asPrimary.keySet().forEach(g -> names.put(g, true));
-      asUsed.keySet().forEach(g -> names.put(g, true));
+      TreeSet<String> names = new TreeSet<>(asPrimary.keySet());
+      names.addAll(asUsed.keySet());
       List<GatewayStats> stats = new ArrayList<>();
-      for (String gateway : names.keySet()) {
+      for (String gateway : names) {
         Tally primary = asPrimary.getOrDefault(gateway, new Tally());
         Tally used = asUsed.getOrDefault(gateway, new Tally());
         stats.add(new GatewayStats(gateway, primary.events, primary.failovers, used.failovers, used.recoveries,
@@ -178,7 +178,7 @@ public final class RollupQueries {
     return query.timeout(EventQueries.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  private static java.time.OffsetDateTime utc(Instant at) {
+  private static OffsetDateTime utc(Instant at) {
     return at.atOffset(ZoneOffset.UTC);
   }
 }
