@@ -54,6 +54,16 @@ final class AccountService {
             update.requestId(), new JsonObject().put("fields", changedFields(update))));
   }
 
+  /** The customer's keys are re-read at once on this node (other nodes: within the key cache TTL). */
+  Future<Customer> setTier(AccountCommands.SetTier change) {
+    return accounts.setTier(change.customerId(), change.tier()).compose(AccountService::found)
+        .onSuccess(customer -> {
+          vertx.eventBus().publish(Addresses.AUTH_TIER_CHANGED, new AccountCommands.TierChanged(customer.id()));
+          audit.record(customer.id(), "customer.tier", change.clientAddress(), change.requestId(),
+              new JsonObject().put("tier", change.tier()));
+        });
+  }
+
   private static JsonArray changedFields(AccountCommands.UpdateProfile update) {
     JsonArray changed = new JsonArray();
     if (update.companyName() != null) {

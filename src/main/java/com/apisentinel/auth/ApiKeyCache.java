@@ -104,6 +104,11 @@ public final class ApiKeyCache {
     return used;
   }
 
+  /** Forgets a customer's keys, so that the next request reads them (and the customer's plan) afresh. */
+  public void evictCustomer(UUID customerId) {
+    entries.values().removeIf(entry -> entry.principal != null && entry.principal.customerId().equals(customerId));
+  }
+
   /** Forgets revoked keys at once (this node's revocations; other nodes' expire with the TTL). */
   public void evict(Set<String> keyHashes) {
     keyHashes.forEach(entries::remove);

@@ -92,6 +92,8 @@ public final class AuthVerticle extends VerticleBase {
             m -> answer(m, accountService::profile)).completion(),
         bus.<AccountCommands.UpdateProfile>consumer(Addresses.AUTH_PROFILE_UPDATE,
             m -> answer(m, accountService::updateProfile)).completion(),
+        bus.<AccountCommands.SetTier>consumer(Addresses.AUTH_SET_TIER,
+            m -> answer(m, accountService::setTier)).completion(),
         bus.<AccountCommands.CreateKey>consumer(Addresses.AUTH_KEYS_CREATE,
             m -> answer(m, accountService::createKey)).completion(),
         bus.<AccountCommands.ListKeys>consumer(Addresses.AUTH_KEYS_LIST,

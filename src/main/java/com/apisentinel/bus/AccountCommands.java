@@ -46,6 +46,14 @@ public final class AccountCommands {
                         String requestId) {
   }
 
+  /** An operator's plan change (admin API). Replies {@link Customer}; fails with NOT_FOUND. */
+  public record SetTier(UUID customerId, String tier, String clientAddress, String requestId) {
+  }
+
+  /** Published after a plan change, so every HTTP verticle of this node re-reads the customer's keys at once. */
+  public record TierChanged(UUID customerId) {
+  }
+
   /** Published by HTTP verticles every few seconds: keys seen since the last report (for lastUsedAt). */
   public record KeysUsed(Set<UUID> keyIds) {
     public KeysUsed {

@@ -28,6 +28,9 @@ public final class Addresses {
   /** {@link AccountCommands} records, one address each; see their javadoc for the replies. */
   public static final String AUTH_PROFILE_GET = "auth.profile.get";
   public static final String AUTH_PROFILE_UPDATE = "auth.profile.update";
+  public static final String AUTH_SET_TIER = "auth.tier.set";
+  /** Published {@link AccountCommands.TierChanged} from the auth verticle to every HTTP verticle. */
+  public static final String AUTH_TIER_CHANGED = "auth.tier.changed";
   public static final String AUTH_KEYS_CREATE = "auth.keys.create";
   public static final String AUTH_KEYS_LIST = "auth.keys.list";
   public static final String AUTH_KEYS_REVOKE = "auth.keys.revoke";

@@ -44,6 +44,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     register(eventBus, AccountCommands.RollKey.class);
     register(eventBus, AccountCommands.KeysUsed.class);
     register(eventBus, AccountCommands.KeysRevoked.class);
+    register(eventBus, AccountCommands.SetTier.class);
+    register(eventBus, AccountCommands.TierChanged.class);
   }
 
   private static <T> void register(EventBus eventBus, Class<T> type) {

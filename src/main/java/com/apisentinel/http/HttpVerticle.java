@@ -68,6 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     var sessions = new SessionRoutes(bus);
     var profile = new ProfileRoutes(bus);
     var apiKeys = new KeyRoutes(bus);
+    var admin = new AdminRoutes(bus, config.security().adminToken(), config.plans());
     var analytics = new AnalyticsRoutes(new EventQueries(pool));
     var metrics = new MetricsRoutes(new RollupQueries(vertx, pool), bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
@@ -90,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(KeyRoutes.KEYS_PATH).handler(auth.sessionOnly()).handler(apiKeys::list);
     router.delete(KeyRoutes.KEY_PATH).handler(auth.sessionOnly()).handler(apiKeys::revoke);
     router.post(KeyRoutes.ROLL_PATH).handler(auth.sessionOnly()).handler(apiKeys::roll);
+    router.put(AdminRoutes.TIER_PATH).handler(admin::setTier);
     router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
     router.get(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(analytics::listEvents);
     router.get(MetricsRoutes.OVERVIEW_PATH).handler(auth.anyCredential()).handler(metrics::overview);
@@ -111,7 +113,9 @@ public final class HttpVerticle extends VerticleBase {
     return Future.all(
             bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
             bus.<AccountCommands.KeysRevoked>consumer(Addresses.AUTH_KEYS_REVOKED,
-                m -> keys.evict(m.body().keyHashes())).completion())
+                m -> keys.evict(m.body().keyHashes())).completion(),
+            bus.<AccountCommands.TierChanged>consumer(Addresses.AUTH_TIER_CHANGED,
+                m -> keys.evictCustomer(m.body().customerId())).completion())
         .compose(v -> server.requestHandler(router).listen());
   }
 

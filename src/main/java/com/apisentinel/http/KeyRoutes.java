@@ -61,7 +61,7 @@ final class KeyRoutes {
 
   void revoke(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    keyId(ctx)
+    QueryParams.pathId(ctx)
         .compose(keyId -> bus.request(Addresses.AUTH_KEYS_REVOKE, new AccountCommands.RevokeKey(customerId, keyId,
             SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx)), BusCalls.AUTH))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
@@ -70,7 +70,7 @@ final class KeyRoutes {
 
   void roll(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    keyId(ctx)
+    QueryParams.pathId(ctx)
         .compose(keyId -> RequestBody.readOptionalObject(ctx).map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("gracePeriodSeconds"));
           Long grace = fields.optionalInteger("gracePeriodSeconds", 0, MAX_GRACE_SECONDS);
@@ -81,15 +81,6 @@ final class KeyRoutes {
         .compose(roll -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_ROLL, roll, BusCalls.AUTH))
         .onSuccess(reply -> created(ctx, reply))
         .onFailure(ctx::fail);
-  }
-
-  /** A malformed id names no key of this customer: 404, like another customer's id. */
-  private static Future<UUID> keyId(RoutingContext ctx) {
-    try {
-      return Future.succeededFuture(UUID.fromString(ctx.pathParam("id")));
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new ProblemException(new Problem(404, "not-found", "Not found", "no such resource")));
-    }
   }
 
   private static Instant expiresAt(BodyFields fields, String value) {

@@ -2,15 +2,27 @@ package com.apisentinel.http;
 
 import com.apisentinel.body.FieldError;
 import com.apisentinel.body.Rfc3339;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** Query-string checks shared by the read endpoints; problems are collected as field errors (422). */
 final class QueryParams {
 
   private QueryParams() {
+  }
+
+  /** The {@code :id} path parameter; a malformed id names nothing of this caller: 404, like another tenant's id. */
+  static Future<UUID> pathId(RoutingContext ctx) {
+    try {
+      return Future.succeededFuture(UUID.fromString(ctx.pathParam("id")));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ProblemException(new Problem(404, "not-found", "Not found", "no such resource")));
+    }
   }
 
   static void rejectUnknown(MultiMap query, Set<String> allowed, List<FieldError> errors) {

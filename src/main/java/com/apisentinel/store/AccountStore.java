@@ -32,6 +32,8 @@ public final class AccountStore {
              updated_at = now()
        WHERE id = $1
       RETURNING\s""" + COLUMNS;
+  private static final String SET_TIER = "UPDATE customers SET tier = $2, updated_at = now() WHERE id = $1 RETURNING "
+      + COLUMNS;
   private static final String CHECK_VIOLATION = "23514";
 
   private final Pool pool;
@@ -95,6 +97,12 @@ public final class AccountStore {
         .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()))
         .recover(failure -> Future.failedFuture(failure instanceof PgException pg
             && CHECK_VIOLATION.equals(pg.getSqlState()) ? new SameGatewaysException() : failure));
+  }
+
+  /** @return the updated customer, or null when there is none with this id */
+  public Future<Customer> setTier(UUID customerId, String tier) {
+    return pool.preparedQuery(SET_TIER).execute(Tuple.of(customerId, tier))
+        .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()));
   }
 
   private static Future<Customer> insertCustomer(SqlConnection connection, NewAccount account) {
