@@ -133,7 +133,9 @@ public final class ConfigLoader {
       throw invalid(c, "security.adminToken", "is required in the prod profile (SENTINEL_ADMIN_TOKEN)");
     }
     return new SecurityConfig(adminToken, millisIn(c, "security.apiKeyCacheTtlMs", 0, 60_000),
-        intIn(c, "security.apiKeyCacheSize", 16, 10_000_000), jwt(c, profile));
+        intIn(c, "security.apiKeyCacheSize", 16, 10_000_000), jwt(c, profile),
+        intIn(c, "security.registrationBurst", 1, 1_000_000),
+        Duration.ofSeconds(intIn(c, "security.registrationIntervalSeconds", 1, 86_400)));
   }
 
   private static JwtConfig jwt(Config c, Profile profile) {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** Secrets live here; {@link #toString()} never prints them. */
 public record SecurityConfig(Optional<String> adminToken, Duration apiKeyCacheTtl, int apiKeyCacheSize,
-                             JwtConfig jwt) {
+                             JwtConfig jwt, int registrationBurst, Duration registrationInterval) {
 
   @Override
   public String toString() {

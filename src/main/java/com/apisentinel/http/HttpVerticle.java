@@ -73,15 +73,16 @@ public final class HttpVerticle extends VerticleBase {
     var metrics = new MetricsRoutes(new RollupQueries(vertx, pool), bus);
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
-    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations,
-        new RateLimits(limiter, config.plans()));
+    var limits = new RateLimits(limiter, config.plans(), new RateLimiter.Rate(
+        config.security().registrationInterval().toNanos(), config.security().registrationBurst()));
+    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, limits);
 
     Router router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());
     router.get(HealthRoutes.LIVE_PATH).handler(health::live);
     router.get(HealthRoutes.READY_PATH).handler(health::ready);
     router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(registry));
-    router.post(AccountRoutes.REGISTER_PATH).handler(accounts::register);
+    router.post(AccountRoutes.REGISTER_PATH).handler(limits::registration).handler(accounts::register);
     router.post(SessionRoutes.LOGIN_PATH).handler(sessions::login);
     router.post(SessionRoutes.REFRESH_PATH).handler(sessions::refresh);
     router.post(SessionRoutes.LOGOUT_PATH).handler(auth.sessionOnly()).handler(sessions::logout);

@@ -7,11 +7,16 @@ import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The free plan shrunk to 5 requests/s with a burst of 10, through the real HTTP stack. */
+/**
+ * The free plan shrunk to 5 requests/s with a burst of 10, and registrations to 3 per address, through
+ * the real HTTP stack.
+ */
 class RateLimitTest {
 
   @RegisterExtension
@@ -55,6 +60,26 @@ class RateLimitTest {
       refilled++;
     }
     assertThat(refilled).as("refilled at 5/s, not to the full burst of 10").isBetween(5, 7);
+  }
+
+  @Test
+  void registrationsAreLimitedPerAddressAndARefusedOneCreatesNothing() {
+    try (TestServer strict = TestServer.start(RUNNING.database().url(),
+        Map.of("sentinel.security.registrationBurst", 3))) {
+      long before = RUNNING.database().queryLong("SELECT count(*) FROM customers");
+      List<Integer> statuses = new ArrayList<>();
+      HttpResponse<String> response = null;
+      for (int i = 0; i < 4; i++) {
+        response = strict.postJson("/api/v1/customers/register", null, new JsonObject()
+            .put("email", "limit-" + i + "@example.com").put("password", "correct horse battery")
+            .put("companyName", "Acme").encode());
+        statuses.add(response.statusCode());
+      }
+      assertThat(statuses).containsExactly(201, 201, 201, 429);
+      assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+      assertThat(new JsonObject(response.body()).getString("type")).endsWith("/rate-limited");
+      assertThat(RUNNING.database().queryLong("SELECT count(*) FROM customers")).isEqualTo(before + 3);
+    }
   }
 
   @Test
