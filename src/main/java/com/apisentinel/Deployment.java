@@ -32,10 +32,12 @@ public final class Deployment {
   private final Vertx vertx;
   /** Deployment ids in start-up order. */
   private final List<String> deployed;
+  private final long limiterEviction;
 
-  private Deployment(Vertx vertx, List<String> deployed) {
+  private Deployment(Vertx vertx, List<String> deployed, long limiterEviction) {
     this.vertx = vertx;
     this.deployed = List.copyOf(deployed);
+    this.limiterEviction = limiterEviction;
   }
 
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry) {
@@ -46,7 +48,7 @@ public final class Deployment {
     DeploymentOptions http = new DeploymentOptions().setInstances(httpInstances);
     List<String> ids = new ArrayList<>();
     RateLimiter limiter = new RateLimiter(System::nanoTime);
-    vertx.setPeriodic(LIMITER_EVICTION_MS, id -> limiter.evictIdle());
+    long limiterEviction = vertx.setPeriodic(LIMITER_EVICTION_MS, id -> limiter.evictIdle());
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
@@ -57,11 +59,13 @@ public final class Deployment {
             config.security().apiKeyCacheTtl())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry(), limiter), http)
             .onSuccess(ids::add))
-        .map(v -> new Deployment(vertx, ids));
+        .map(v -> new Deployment(vertx, ids, limiterEviction))
+        .onFailure(failure -> vertx.cancelTimer(limiterEviction));
   }
 
   /** HTTP first (graceful, in-flight requests finish), then auth, the writer (draining) and the rest. */
   public Future<Void> stop() {
+    vertx.cancelTimer(limiterEviction);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployed.size() - 1; i >= 0; i--) {
       String id = deployed.get(i);

@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Request rate limits with the generic cell rate algorithm (GCRA): one "theoretical arrival time" per
- * key (a customer id, or a client address for registrations), advanced by the plan's emission interval on every admitted request; a
- * request is refused while that time lies more than the burst tolerance ahead of now. Equivalent to
+ * key (a customer id, or a client address for registrations), advanced by the emission interval on
+ * every admitted request; a request is refused while that time lies more than the burst tolerance
+ * ahead of now. Equivalent to
  * a token bucket refilled continuously, so there is no window edge to double a burst at. One instance
  * per node, shared by every HTTP event loop: a lock-free compare-and-set per request, no database.
  */
@@ -56,7 +57,10 @@ public final class RateLimiter {
     }
   }
 
-  /** Forgets customers whose bucket is full again: they would start afresh anyway. */
+  /**
+   * Forgets keys whose bucket is full again: they would start afresh anyway. A request admitted at the
+   * same instant may lose its step with the removed entry, which errs by one request, in its favour.
+   */
   public void evictIdle() {
     long now = nanoTime.getAsLong();
     arrivals.values().removeIf(arrival -> arrival.get() <= now);
