@@ -10,10 +10,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.UUID;
@@ -21,36 +18,22 @@ import java.util.function.LongSupplier;
 
 /**
  * API key hash → principal, owned by one HTTP verticle (event-loop confined, no locks). Misses ask
- * the auth verticle; concurrent misses for one key share one lookup. Answers — including "no such
- * key" — are trusted for {@code ttl}, which bounds how long a revoked key keeps working on any node.
- * The cache holds at most {@code maxEntries} keys, least recently used evicted first.
+ * the auth verticle. Answers — including "no such key" — are trusted for {@code ttl}, which bounds
+ * how long a revoked key keeps working on any node.
  */
 public final class ApiKeyCache {
 
   /** A hung database must turn into a prompt 503, not a request that waits for the bus's 30 s default. */
   private static final DeliveryOptions LOOKUP_OPTIONS = new DeliveryOptions().setSendTimeout(2000);
 
-  private record Entry(Principal principal, long expiresAtNanos) {
-  }
-
   private final EventBus bus;
-  private final long ttlNanos;
-  private final LongSupplier nanoClock;
-  private final Map<String, Entry> entries;
-  private final Map<String, Future<Principal>> lookups = new HashMap<>();
+  private final LookupCache<String, Principal> principals;
   /** Keys seen since the last report: lastUsedAt is written in batches, never once per request. */
   private Set<UUID> usedSinceReport = new HashSet<>();
 
   public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock) {
     this.bus = bus;
-    this.ttlNanos = ttl.toNanos();
-    this.nanoClock = nanoClock;
-    this.entries = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > maxEntries;
-      }
-    };
+    this.principals = new LookupCache<>(ttl, maxEntries, nanoClock);
   }
 
   /** Fails with {@link UnauthenticatedException}, or a {@link ReplyException} when storage is unavailable. */
@@ -59,30 +42,13 @@ public final class ApiKeyCache {
       return Future.failedFuture(new UnauthenticatedException("malformed API key"));
     }
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(apiKey));
-    Entry entry = entries.get(hash);
-    if (entry != null && nanoClock.getAsLong() - entry.expiresAtNanos < 0) {
-      return answer(entry.principal);
-    }
-    Future<Principal> pending = lookups.get(hash);
-    if (pending == null) {
-      pending = lookup(hash);
-      if (!pending.isComplete()) {
-        lookups.put(hash, pending);
-      }
-    }
-    return pending.compose(this::answer);
+    return principals.get(hash, this::lookup).compose(this::answer);
   }
 
   private Future<Principal> lookup(String hash) {
     return bus.<Principal>request(Addresses.AUTH_KEY_LOOKUP, new KeyLookup(hash), LOOKUP_OPTIONS)
         .map(Message::body)
-        .recover(failure -> isUnknownKey(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
-        .andThen(result -> {
-          lookups.remove(hash);
-          if (result.succeeded()) {
-            entries.put(hash, new Entry(result.result(), nanoClock.getAsLong() + ttlNanos));
-          }
-        });
+        .recover(failure -> isUnknownKey(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure));
   }
 
   private static boolean isUnknownKey(Throwable failure) {
@@ -106,11 +72,11 @@ public final class ApiKeyCache {
 
   /** Forgets a customer's keys, so that the next request reads them (and the customer's plan) afresh. */
   public void evictCustomer(UUID customerId) {
-    entries.values().removeIf(entry -> entry.principal != null && entry.principal.customerId().equals(customerId));
+    principals.removeIf(principal -> principal.customerId().equals(customerId));
   }
 
   /** Forgets revoked keys at once (this node's revocations; other nodes' expire with the TTL). */
   public void evict(Set<String> keyHashes) {
-    keyHashes.forEach(entries::remove);
+    keyHashes.forEach(principals::remove);
   }
 }
