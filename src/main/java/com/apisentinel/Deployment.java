@@ -17,6 +17,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,11 @@ public final class Deployment {
   }
 
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry) {
+    return start(vertx, config, telemetry, Clock.systemUTC());
+  }
+
+  /** @param clock what quota months, usage days and event timestamps are judged by (tests move it) */
+  public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry, Clock clock) {
     IngestMeters meters = new IngestMeters(telemetry.registry());
     LocalCodec.registerAll(vertx.eventBus());
     int httpInstances = config.http().instances() > 0
@@ -53,11 +59,12 @@ public final class Deployment {
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new RollupVerticle(config.database())).onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database(), meters))
+        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database(), meters,
+                config.plans(), clock))
             .onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
             config.security().apiKeyCacheTtl())).onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry(), limiter), http)
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry(), limiter, clock), http)
             .onSuccess(ids::add))
         .map(v -> new Deployment(vertx, ids, limiterEviction))
         .onFailure(failure -> vertx.cancelTimer(limiterEviction));

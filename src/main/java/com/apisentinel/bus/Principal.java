@@ -21,6 +21,10 @@ public record Principal(UUID customerId, String tier, UUID keyId, Session sessio
     return new Principal(customerId, tier, null, session);
   }
 
+  public Principal withTier(String currentTier) {
+    return new Principal(customerId, currentTier, keyId, session);
+  }
+
   public boolean isApiKey() {
     return keyId != null;
   }

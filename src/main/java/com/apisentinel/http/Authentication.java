@@ -4,6 +4,7 @@ import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.ForbiddenException;
 import com.apisentinel.auth.RevocationList;
+import com.apisentinel.auth.SessionTiers;
 import com.apisentinel.auth.UnauthenticatedException;
 import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
@@ -15,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  * Resolves {@code Authorization: Bearer <credential>} to the calling customer before the body is
  * read (the request stays paused, so an unauthenticated caller's body is never parsed). A
  * credential starting with {@code sk_} is an API key, anything else an access token. The caller's
- * plan rate limit is applied as soon as the caller is known.
+ * current plan rate limit is applied as soon as the caller is known, and admitted requests are
+ * counted for billing.
  */
 final class Authentication {
 
@@ -25,13 +27,18 @@ final class Authentication {
   private final ApiKeyCache keys;
   private final AccessTokens tokens;
   private final RevocationList revocations;
+  private final SessionTiers tiers;
   private final RateLimits limits;
+  private final RequestCounter requests;
 
-  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations, RateLimits limits) {
+  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations, SessionTiers tiers,
+                 RateLimits limits, RequestCounter requests) {
     this.keys = keys;
     this.tokens = tokens;
     this.revocations = revocations;
+    this.tiers = tiers;
     this.limits = limits;
+    this.requests = requests;
   }
 
   /** API keys and access tokens alike: ingest, analytics, metrics, usage. */
@@ -59,10 +66,11 @@ final class Authentication {
     resolve(credential)
         .compose(principal -> !apiKeyAllowed && principal.isApiKey()
             ? Future.failedFuture(new ForbiddenException("account management needs a login session, not an API key"))
-            : Future.succeededFuture(principal))
+            : tiers.current(principal))
         .onSuccess(principal -> {
           ctx.put(PRINCIPAL_KEY, principal);
           if (limits.admit(ctx, principal)) {
+            requests.count(principal.customerId());
             ctx.next();
           }
         })

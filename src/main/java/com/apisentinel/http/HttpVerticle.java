@@ -3,6 +3,7 @@ package com.apisentinel.http;
 import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.RevocationList;
+import com.apisentinel.auth.SessionTiers;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Revocations;
@@ -14,6 +15,7 @@ import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
+import com.apisentinel.store.UsageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,23 +37,27 @@ public final class HttpVerticle extends VerticleBase {
   private static final int IDLE_TIMEOUT_SECONDS = 30;
   /** For operators' Prometheus: expose it on an internal network only (it needs no credentials). */
   static final String METRICS_PATH = "/metrics";
-  /** lastUsedAt is precise to this interval, for one UPDATE per interval instead of one per request. */
-  private static final long KEY_USAGE_REPORT_MS = 5000;
+  /** lastUsedAt and request counts are stored this often, for one write per interval instead of one per request. */
+  private static final long USAGE_REPORT_MS = 5000;
 
   private final SentinelConfig config;
   private final IngestMeters meters;
   private final PrometheusMeterRegistry registry;
   /** One per node, shared by every HTTP verticle: a customer's limit does not multiply by event loops. */
   private final RateLimiter limiter;
+  private final Clock clock;
   private HttpServer server;
   private ApiKeyCache keys;
+  private RequestCounter requests;
+  private UsageStore usage;
   private long usageTimer;
   private Pool pool;
 
   public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
-                      RateLimiter limiter) {
+                      RateLimiter limiter, Clock clock) {
     this.config = config;
     this.limiter = limiter;
+    this.clock = clock;
     this.meters = meters;
     this.registry = registry;
   }
@@ -62,8 +68,8 @@ public final class HttpVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
         System::nanoTime);
-    var ingest = new IngestRoutes(bus, new IngestParser(Clock.systemUTC()), config.http().maxBodyBytes(),
-        config.writer().ackTimeout(), meters);
+    var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
+        config.writer().ackTimeout(), meters, clock);
     var accounts = new AccountRoutes(bus);
     var sessions = new SessionRoutes(bus);
     var profile = new ProfileRoutes(bus);
@@ -75,7 +81,13 @@ public final class HttpVerticle extends VerticleBase {
     var revocations = new RevocationList(System::nanoTime);
     var limits = new RateLimits(limiter, config.plans(), new RateLimiter.Rate(
         config.security().registrationInterval().toNanos(), config.security().registrationBurst()));
-    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, limits);
+    var tiers = new SessionTiers(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
+        System::nanoTime);
+    requests = new RequestCounter(clock);
+    usage = new UsageStore(pool);
+    var usageRoutes = new UsageRoutes(usage, config.plans(), clock);
+    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, tiers,
+        limits, requests);
 
     Router router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());
@@ -99,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MetricsRoutes.GATEWAYS_PATH).handler(auth.anyCredential()).handler(metrics::gateways);
     router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
     router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
+    router.get(UsageRoutes.USAGE_PATH).handler(auth.anyCredential()).handler(usageRoutes::get);
     ProblemResponder problems = new ProblemResponder();
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);
@@ -110,29 +123,34 @@ public final class HttpVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    usageTimer = vertx.setPeriodic(KEY_USAGE_REPORT_MS, id -> reportKeyUsage(keys));
+    usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> reportUsage());
     return Future.all(
             bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
             bus.<AccountCommands.KeysRevoked>consumer(Addresses.AUTH_KEYS_REVOKED,
                 m -> keys.evict(m.body().keyHashes())).completion(),
-            bus.<AccountCommands.TierChanged>consumer(Addresses.AUTH_TIER_CHANGED,
-                m -> keys.evictCustomer(m.body().customerId())).completion())
+            bus.<AccountCommands.TierChanged>consumer(Addresses.AUTH_TIER_CHANGED, m -> {
+              keys.evictCustomer(m.body().customerId());
+              tiers.evict(m.body().customerId());
+            }).completion())
         .compose(v -> server.requestHandler(router).listen());
   }
 
-  private void reportKeyUsage(ApiKeyCache keys) {
+  /** Keys' lastUsedAt (through the auth verticle) and request counts: one write per interval, not per request. */
+  private Future<Void> reportUsage() {
     var used = keys.takeUsedKeys();
     if (!used.isEmpty()) {
       vertx.eventBus().publish(Addresses.AUTH_KEYS_USED, new AccountCommands.KeysUsed(used));
     }
+    var counts = requests.drain();
+    return usage.addRequests(counts).onFailure(failure -> requests.restore(counts));
   }
 
   /** Graceful: stop accepting, let in-flight requests finish (they wait for COMMIT), then close. */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(usageTimer);
-    reportKeyUsage(keys);
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .eventually(this::reportUsage)
         .eventually(() -> pool.close());
   }
 }

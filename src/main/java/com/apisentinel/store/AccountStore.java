@@ -99,10 +99,17 @@ public final class AccountStore {
             && CHECK_VIOLATION.equals(pg.getSqlState()) ? new SameGatewaysException() : failure));
   }
 
-  /** @return the updated customer, or null when there is none with this id */
+  /**
+   * Changes the plan and, in the same transaction, takes back every quota grant made under the old
+   * one, so the new quota applies to the very next batch on every node.
+   *
+   * @return the updated customer, or null when there is none with this id
+   */
   public Future<Customer> setTier(UUID customerId, String tier) {
-    return pool.preparedQuery(SET_TIER).execute(Tuple.of(customerId, tier))
-        .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()));
+    return pool.withTransaction(connection -> connection.preparedQuery(SET_TIER).execute(Tuple.of(customerId, tier))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(null)
+            : QuotaStore.reclaimAll(connection, customerId).map(v -> customer(rows.iterator().next()))));
   }
 
   private static Future<Customer> insertCustomer(SqlConnection connection, NewAccount account) {

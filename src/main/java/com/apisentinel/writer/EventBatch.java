@@ -3,6 +3,8 @@ package com.apisentinel.writer;
 import com.apisentinel.bus.EventsCommitted;
 import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
+import com.apisentinel.quota.QuotaLedger;
+import com.apisentinel.quota.QuotaPeriod;
 import com.apisentinel.rollup.RollupSql;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -20,16 +22,25 @@ import java.util.UUID;
  * Several requests' events as one {@code unnest} INSERT: one column array per field, so one
  * prepared statement inserts any number of rows in one round trip. An event whose key already
  * appears earlier in the batch is not sent (PostgreSQL would skip it anyway) and is answered as a
- * duplicate; RETURNING tells which of the rest were new.
+ * duplicate; RETURNING tells which of the rest were new. A batch is committed on one writer slot,
+ * whose quota lane counts its new events, and its requests' events are reserved on that lane.
  */
 final class EventBatch {
 
   /**
    * The events, and in the same statement (so in the same transaction) one rollup part per customer,
-   * hour, gateway pair and currency of the rows actually inserted: duplicates never count.
+   * hour, gateway pair and currency of the rows actually inserted, and their count on this slot's
+   * quota lane: duplicates never count. The lane's CHECK refuses the whole statement if that count
+   * goes beyond its grant. The lane's rows are locked before the first event is inserted, so a grant
+   * on another node (which skips locked lanes) cannot take back what this batch is about to use;
+   * only this slot ever locks them, so no other batch waits.
    */
   static final String INSERT = """
-      WITH stored AS (
+      WITH lane AS (
+        SELECT customer_id FROM quota_lanes
+         WHERE period_start = $16::date AND lane = $17::uuid AND customer_id = ANY($1::uuid[])
+           FOR UPDATE
+      ), stored AS (
         INSERT INTO events (customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used,
                             success, amount, currency, latency_ms, recovery_time_ms, primary_error_code,
                             primary_error_http_status, primary_error_message, metadata)
@@ -37,12 +48,17 @@ final class EventBatch {
           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
                       $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
                       $15::text[]) AS t(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m)
+         CROSS JOIN (SELECT count(*) FROM lane) locked
         ON CONFLICT DO NOTHING
         RETURNING customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used, success,
                   amount, currency, latency_ms, recovery_time_ms
       ), parts AS (
         INSERT INTO rollup_parts (""" + RollupSql.PART_COLUMNS + ")\n"
       + "  SELECT " + RollupSql.PART_AGGREGATES + " FROM stored" + RollupSql.PART_GROUPING + """
+      ), counted AS (
+        INSERT INTO quota_lanes AS q (customer_id, period_start, lane, granted, used)
+        SELECT customer_id, $16::date, $17::uuid, count(*), count(*) FROM stored GROUP BY customer_id
+        ON CONFLICT (customer_id, period_start, lane) DO UPDATE SET used = q.used + EXCLUDED.used
       )
       SELECT customer_id, event_id FROM stored""";
 
@@ -50,12 +66,18 @@ final class EventBatch {
   }
 
   private final List<PendingWrite> writes;
+  private final int slot;
+  private final UUID lane;
+  private final QuotaPeriod period;
   /** Per write: events whose key appeared earlier in this batch, answered without being sent. */
   private final List<BitSet> repeats = new ArrayList<>();
   private final Columns columns;
 
-  private EventBatch(List<PendingWrite> writes) {
+  private EventBatch(List<PendingWrite> writes, int slot, UUID lane, QuotaPeriod period) {
     this.writes = List.copyOf(writes);
+    this.slot = slot;
+    this.lane = lane;
+    this.period = period;
     int total = writes.stream().mapToInt(PendingWrite::size).sum();
     this.columns = new Columns(total);
     Set<EventKey> seen = new HashSet<>(total * 2);
@@ -74,12 +96,36 @@ final class EventBatch {
     }
   }
 
-  static EventBatch of(List<PendingWrite> writes) {
-    return new EventBatch(writes);
+  /** @param writes requests whose events are already reserved on the slot's lane for {@code period} */
+  static EventBatch of(List<PendingWrite> writes, int slot, UUID lane, QuotaPeriod period) {
+    return new EventBatch(writes, slot, lane, period);
+  }
+
+  /** The same slot and period, fewer requests. */
+  EventBatch only(List<PendingWrite> subset) {
+    return new EventBatch(subset, slot, lane, period);
   }
 
   List<PendingWrite> writes() {
     return writes;
+  }
+
+  int slot() {
+    return slot;
+  }
+
+  UUID lane() {
+    return lane;
+  }
+
+  QuotaPeriod period() {
+    return period;
+  }
+
+  Set<UUID> customers() {
+    Set<UUID> customers = new HashSet<>();
+    writes.forEach(write -> customers.add(write.request().customerId()));
+    return customers;
   }
 
   int eventCount() {
@@ -87,14 +133,14 @@ final class EventBatch {
   }
 
   Tuple parameters() {
-    return columns.toTuple();
+    return columns.toTuple().addLocalDate(period.firstDay()).addUUID(lane);
   }
 
   /**
-   * Answers every request of the batch after COMMIT (events missing from RETURNING were duplicates)
-   * and returns the newly stored events for the live metrics.
+   * Answers every request of the batch after COMMIT (events missing from RETURNING were duplicates),
+   * settles its reservation in the ledger, and returns the newly stored events for the live metrics.
    */
-  EventsCommitted replyCommitted(Iterable<Row> inserted) {
+  EventsCommitted replyCommitted(Iterable<Row> inserted, QuotaLedger quotas) {
     List<EventsCommitted.Committed> committed = new ArrayList<>();
     Set<EventKey> stored = new HashSet<>();
     for (Row row : inserted) {
@@ -117,13 +163,15 @@ final class EventBatch {
           duplicates.set(i);
         }
       }
-      write.message().reply(new WriteResult(duplicates));
+      quotas.settle(customer, period, slot, events.size(), events.size() - duplicates.cardinality());
+      write.message().reply(new WriteResult(duplicates, quotas.status(customer, period)));
     }
     return new EventsCommitted(committed);
   }
 
-  void replyFailure(int failureCode, String message) {
-    writes.forEach(write -> write.message().fail(failureCode, message));
+  /** Returns the requests' reservations; the caller answers or retries them. */
+  void release(QuotaLedger quotas) {
+    writes.forEach(write -> quotas.release(write.request().customerId(), period, slot, write.size()));
   }
 
   /** The fifteen column arrays, filled in event order. */

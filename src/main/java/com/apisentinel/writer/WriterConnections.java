@@ -6,98 +6,80 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The writer's own connections, not a pool: closing one of them really closes its socket, which is
- * how a batch stuck on a stalled server is abandoned. At most {@code max} are open; a connection
- * that failed at the network level is discarded and reopened on demand, which is how the writer
- * recovers by itself when PostgreSQL comes back.
+ * The writer's own connections, one per slot, not a pool: a slot commits one batch at a time (its
+ * quota lane relies on that), and closing a connection really closes its socket, which is how a
+ * batch stuck on a stalled server is abandoned. A connection that failed at the network level is
+ * discarded and reopened on demand, which is how the writer recovers by itself when PostgreSQL
+ * comes back.
  */
 final class WriterConnections {
 
   private final Vertx vertx;
   private final PgConnectOptions options;
-  private final int max;
   private final long connectTimeoutMs;
-  private final Deque<PgConnection> idle = new ArrayDeque<>();
-  private final List<PgConnection> all = new ArrayList<>();
-  private int opening;
+  private final PgConnection[] slots;
 
-  WriterConnections(Vertx vertx, PgConnectOptions options, int max, Duration connectTimeout) {
+  WriterConnections(Vertx vertx, PgConnectOptions options, int slots, Duration connectTimeout) {
     this.vertx = vertx;
     this.options = options;
-    this.max = max;
+    this.slots = new PgConnection[slots];
     this.connectTimeoutMs = connectTimeout.toMillis();
   }
 
-  Future<PgConnection> acquire() {
-    PgConnection connection = idle.pollFirst();
-    if (connection != null) {
-      return Future.succeededFuture(connection);
-    }
-    if (all.size() + opening >= max) {
-      return Future.failedFuture(new IllegalStateException("all writer connections are busy"));
-    }
-    return open();
+  /** The slot's connection, opened if it has none. Only one batch per slot may use it at a time. */
+  Future<PgConnection> acquire(int slot) {
+    return slots[slot] != null ? Future.succeededFuture(slots[slot]) : open(slot);
   }
 
   /** @param healthy false when the connection may be broken; it is closed instead of reused */
-  void release(PgConnection connection, boolean healthy) {
-    if (healthy && all.contains(connection)) {
-      idle.addFirst(connection);
-    } else {
-      discard(connection);
+  void release(int slot, PgConnection connection, boolean healthy) {
+    if (!healthy) {
+      discard(slot, connection);
     }
   }
 
-  void discard(PgConnection connection) {
-    all.remove(connection);
-    idle.remove(connection);
+  void discard(int slot, PgConnection connection) {
+    if (slots[slot] == connection) {
+      slots[slot] = null;
+    }
     connection.close();
   }
 
   Future<Void> closeAll() {
-    List<Future<Void>> closing = all.stream().map(PgConnection::close).toList();
-    all.clear();
-    idle.clear();
+    List<Future<Void>> closing = Arrays.stream(slots).filter(Objects::nonNull).map(PgConnection::close).toList();
+    Arrays.fill(slots, null);
     return Future.join(closing).mapEmpty();
   }
 
   /** PgConnection.connect has no timeout of its own; a black-holed host must not hold a slot for minutes. */
-  private Future<PgConnection> open() {
-    opening++;
+  private Future<PgConnection> open(int slot) {
     Promise<PgConnection> result = Promise.promise();
-    boolean[] slotFreed = {false};
-    // On timeout the slot is freed at once, so a hanging connect cannot keep the writer at 503
-    // after the database is back; the late attempt, if it ever completes, is closed below.
-    long timer = vertx.setTimer(connectTimeoutMs, id -> {
-      slotFreed[0] = true;
-      opening--;
-      result.tryFail("could not connect to PostgreSQL within " + connectTimeoutMs + " ms");
-    });
+    // On timeout the batch fails at once, so a hanging connect cannot keep the writer at 503 after
+    // the database is back; the late attempt, if it ever completes, is closed below.
+    long timer = vertx.setTimer(connectTimeoutMs, id ->
+        result.tryFail("could not connect to PostgreSQL within " + connectTimeoutMs + " ms"));
     PgConnection.connect(vertx, options).onComplete(attempt -> {
-      if (!slotFreed[0]) {
-        opening--;
-      }
       vertx.cancelTimer(timer);
       if (attempt.failed()) {
         result.tryFail(attempt.cause());
         return;
       }
       PgConnection connection = attempt.result();
-      connection.closeHandler(v -> {
-        all.remove(connection);
-        idle.remove(connection);
-      });
-      if (result.tryComplete(connection)) {
-        all.add(connection);
-      } else {
+      if (!result.tryComplete(connection)) {
         connection.close();
+        return;
       }
+      slots[slot] = connection;
+      connection.closeHandler(v -> {
+        if (slots[slot] == connection) {
+          slots[slot] = null;
+        }
+      });
     });
     return result.future();
   }

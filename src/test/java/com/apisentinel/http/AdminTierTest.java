@@ -62,6 +62,22 @@ class AdminTierTest {
   }
 
   @Test
+  void aTierChangeAppliesAtOnceToAccessTokensIssuedUnderTheOldPlan() {
+    JsonObject registration = RUNNING.server().register();
+    String accessToken = registration.getString("accessToken");
+    String customerId = registration.getJsonObject("customer").getString("id");
+    HttpResponse<String> before = live(accessToken);
+    assertThat(before.statusCode()).isEqualTo(200);
+    assertThat(before.headers().firstValue("RateLimit-Limit")).hasValue("10");
+
+    assertThat(setTier(RUNNING.server(), customerId, ADMIN_TOKEN, "{\"tier\":\"starter\"}").statusCode()).isEqualTo(200);
+    // The token still says "free": the plan is read from the database, not from the token.
+    HttpResponse<String> after = live(accessToken);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(after.headers().firstValue("RateLimit-Limit")).hasValue("200");
+  }
+
+  @Test
   void onlyTheAdminTokenMayChangeATier() {
     String customerId = RUNNING.server().register().getJsonObject("customer").getString("id");
     String body = "{\"tier\":\"enterprise\"}";

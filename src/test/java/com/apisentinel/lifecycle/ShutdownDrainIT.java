@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.apisentinel.support.Events;
+import com.apisentinel.support.ServerProcess;
 import com.apisentinel.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,28 +35,17 @@ class ShutdownDrainIT {
   private static final int CLIENTS = 16;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private TestDatabase database;
-  private Process server;
-  private int port;
+  private ServerProcess server;
 
   @BeforeEach
   void startServer() throws IOException {
     database = TestDatabase.create(ShutdownDrainIT.class);
-    port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
-    Path log = Files.createTempFile("sentinel-drain", ".log");
-    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", System.getProperty("sentinel.jar"))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SENTINEL_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("SENTINEL_DB_URL", database.url());
-    server = builder.start();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      assertThat(server.isAlive()).as("server exited at start-up; see " + log).isTrue();
-      return isUp();
-    });
+    server = ServerProcess.start(database.url(), Map.of());
   }
 
   @AfterEach
   void cleanUp() {
-    server.destroyForcibly();
+    server.close();
     database.close();
   }
 
@@ -83,8 +70,8 @@ class ShutdownDrainIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 2000);
     int ackedBeforeStop = acknowledged.size();
     long stopStart = System.nanoTime();
-    server.destroy();
-    boolean exited = server.waitFor(10, TimeUnit.SECONDS);
+    server.process().destroy();
+    boolean exited = server.process().waitFor(10, TimeUnit.SECONDS);
     long stopMs = (System.nanoTime() - stopStart) / 1_000_000;
     running.set(false);
     clients.shutdown();
@@ -115,7 +102,7 @@ class ShutdownDrainIT {
       ids.add(id);
       body = Events.failover(id).encode();
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/analytics/events"))
+    HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/analytics/events"))
         .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + apiKey)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     try {
@@ -149,31 +136,14 @@ class ShutdownDrainIT {
   private String register() throws Exception {
     String body = new JsonObject().put("email", "drain-" + System.nanoTime() + "@example.com")
         .put("password", "correct horse battery").put("companyName", "Drain").encode();
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-            + "/api/v1/customers/register")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri("/api/v1/customers/register"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(201);
     return new JsonObject(response.body()).getJsonObject("apiKey").getString("key");
-  }
-
-  private boolean isUp() {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Client back-off after a refused connection, as an SDK would do. */
   private static void pause() {
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-  }
-
-  private static String javaBinary() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 }

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,11 @@ public final class TestServer implements AutoCloseable {
 
   /** @param overrides dotted config paths such as {@code sentinel.writer.queueCapacity} */
   public static TestServer start(String databaseUrl, Map<String, Object> overrides) {
+    return start(databaseUrl, overrides, Clock.systemUTC());
+  }
+
+  /** @param clock what the server judges quota months, usage days and event times by */
+  public static TestServer start(String databaseUrl, Map<String, Object> overrides, Clock clock) {
     int port = freePort();
     Map<String, Object> settings = new HashMap<>(Map.of(
         "sentinel.http.port", port, "sentinel.http.host", "127.0.0.1", "sentinel.http.instances", 2,
@@ -52,7 +58,7 @@ public final class TestServer implements AutoCloseable {
     Telemetry telemetry = new Telemetry();
     Vertx vertx = telemetry.newVertx();
     try {
-      Deployment deployment = await(Deployment.start(vertx, config, telemetry));
+      Deployment deployment = await(Deployment.start(vertx, config, telemetry, clock));
       return new TestServer(vertx, deployment, port);
     } catch (RuntimeException e) {
       await(vertx.close());
