@@ -3,7 +3,6 @@ package com.apisentinel.store;
 import com.apisentinel.config.Plan;
 import com.apisentinel.config.Plans;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -29,12 +28,12 @@ public final class QuotaStore {
 
   private static final String LOCK_CUSTOMER = "SELECT tier FROM customers WHERE id = $1 FOR NO KEY UPDATE";
   /**
-   * A grant never waits for a lane: a lane is locked by a batch committing on it, and a grant
-   * holding other lanes while waiting for that batch could close a cycle with it. The caller retries.
+   * The asking lane is locked first, before any other: if a batch is committing on it, the grant
+   * waits for that batch (milliseconds) while holding no lane, so it can never close a wait cycle
+   * with inserts; every lane it touches afterwards is taken with SKIP LOCKED or is this one.
    */
   private static final String LOCK_OWN_LANE = """
-      SELECT 1 FROM quota_lanes WHERE customer_id = $1 AND period_start = $2 AND lane = $3 FOR UPDATE NOWAIT""";
-  private static final String LOCK_NOT_AVAILABLE = "55P03";
+      SELECT 1 FROM quota_lanes WHERE customer_id = $1 AND period_start = $2 AND lane = $3 FOR UPDATE""";
   private static final String LANES = "SELECT lane, granted, used FROM quota_lanes WHERE customer_id = $1 AND period_start = $2";
   /** Takes back what idle lanes of any node were granted but did not use; lanes busy committing are skipped. */
   private static final String RECLAIM_IDLE = """
@@ -139,11 +138,6 @@ public final class QuotaStore {
     reclaimed.forEach((reclaimedLane, grant) -> after.put(reclaimedLane, new LaneBalance(grant, grant)));
     after.put(lane, granted);
     return after;
-  }
-
-  /** The asking lane was committing a batch: ask again in a moment. */
-  public static boolean isLaneBusy(Throwable failure) {
-    return failure instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState());
   }
 
   private static long chunk(Plan plan) {

@@ -241,10 +241,6 @@ public final class BatchingWriterVerticle extends VerticleBase {
     }
     quotaStore.grant(key.customerId(), key.period().firstDay(), lanes[slot], need, busyLanes)
         .onComplete(result -> {
-          if (result.failed() && QuotaStore.isLaneBusy(result.cause())) {
-            vertx.setTimer(GRANT_RETRY_MS, id -> retry(key, waiting, slot));
-            return;
-          }
           if (result.failed()) {
             LOG.warn("could not obtain a quota grant: {}", result.cause().toString());
             this.waiting.remove(key);

@@ -5,7 +5,8 @@ package com.apisentinel.load;
  * {@code baseUrl} (http://127.0.0.1:8080), {@code adminToken} (the server's
  * SENTINEL_ADMIN_TOKEN: customers are moved to {@code tier} so that the free plan's rate limit
  * does not cap the load), {@code tier} (enterprise), {@code customers} (20), {@code rate} (arrivals
- * per second), {@code duration} (seconds), {@code maxRate} (Overload's peak).
+ * per second), {@code duration} (seconds), {@code maxRate} (Overload's peak), {@code connections}
+ * (sockets the generator may open, 256).
  */
 final class LoadSettings {
 
@@ -14,6 +15,7 @@ final class LoadSettings {
   static final String TIER = System.getProperty("tier", "enterprise");
   static final int CUSTOMERS = Integer.getInteger("customers", 20);
   static final int DURATION_SECONDS = Integer.getInteger("duration", 60);
+  static final int CONNECTIONS = Integer.getInteger("connections", 256);
 
   private LoadSettings() {
   }
