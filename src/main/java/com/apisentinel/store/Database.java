@@ -20,10 +20,20 @@ public final class Database {
   }
 
   public static Pool sharedPool(Vertx vertx, DatabaseConfig db) {
+    return pool(vertx, db, new PoolOptions().setShared(true).setName(SHARED_POOL).setMaxSize(db.poolSize()));
+  }
+
+  /**
+   * A small pool of the caller's own, for work that must not queue behind reads and key look-ups on
+   * the shared pool (nor starve them): the writer's quota grants.
+   */
+  public static Pool privatePool(Vertx vertx, DatabaseConfig db, int size) {
+    return pool(vertx, db, new PoolOptions().setMaxSize(size));
+  }
+
+  private static Pool pool(Vertx vertx, DatabaseConfig db, PoolOptions options) {
     int timeoutMs = (int) db.connectTimeout().toMillis();
-    PoolOptions options = new PoolOptions()
-        .setShared(true).setName(SHARED_POOL)
-        .setMaxSize(db.poolSize())
+    options
         .setMaxWaitQueueSize(db.poolWaitQueue())
         .setConnectionTimeout(timeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool()

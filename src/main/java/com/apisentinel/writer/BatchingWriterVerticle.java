@@ -58,6 +58,8 @@ public final class BatchingWriterVerticle extends VerticleBase {
   /** A grant that came up short while lanes were committing is asked for again after this pause. */
   private static final long GRANT_RETRY_MS = 5;
   private static final long FORGET_IDLE_QUOTAS_MS = 60_000;
+  /** Grants run on connections of their own: a burst of first grants must not starve key look-ups. */
+  private static final int GRANT_CONNECTIONS = 2;
 
   private record GrantKey(UUID customerId, QuotaPeriod period) {
   }
@@ -114,7 +116,7 @@ public final class BatchingWriterVerticle extends VerticleBase {
     PgConnectOptions options = database.connectOptions();
     options.addProperty("statement_timeout", Long.toString(config.commitTimeout().toMillis()));
     connections = new WriterConnections(vertx, options, config.connections(), database.connectTimeout());
-    pool = Database.sharedPool(vertx, database);
+    pool = Database.privatePool(vertx, database, GRANT_CONNECTIONS);
     quotaStore = new QuotaStore(pool, plans);
     forgetTimer = vertx.setPeriodic(FORGET_IDLE_QUOTAS_MS, id -> quotas.forgetIdle(QuotaPeriod.of(clock.instant())));
     var bus = vertx.eventBus();
