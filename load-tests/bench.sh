@@ -2,9 +2,12 @@
 # Measures, in one run on this machine: the server's GET /health rate (HTTP ceiling), single-event
 # ingest, 100-event batch ingest, and PostgreSQL's own COPY of the same rows (two parallel streams,
 # storage ceiling). Every ingest run uses fresh eventIds and is checked: rows stored == events acked.
+# Each phase also records CPU (server JVM, PostgreSQL, everything else = the generator; % of one core,
+# 200 % = both cores) and the server's peak heap (jstat, every second). The table is printed and
+# appended to load-tests/RESULTS.md (BENCH_NOTE: a line saying what the run is; BENCH_RESULTS=0: don't).
 #
 # Usage: load-tests/bench.sh [duration=30s] [single_connections=256] [batch_connections=64]
-# Needs: wrk, psql, a built target/api-sentinel.jar (mvn -DskipTests package), PostgreSQL on PGHOST:PGPORT.
+# Needs: wrk, psql, jstat, a built target/api-sentinel.jar (mvn -DskipTests package), PostgreSQL on PGHOST:PGPORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,32 +22,41 @@ WRK_THREADS=2
 export PGHOST PGPORT PGUSER=postgres
 
 . load-tests/server.sh
+. load-tests/sampling.sh
 start_server $DB "$PORT" target/bench-server.log
 KEY=$(register "$PORT" "bench-$(date +%s%N)@example.com" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
 export SENTINEL_API_KEY=$KEY
 rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
-result() { grep -E '^(acked|ok)_' "$1"; }
+field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2; }
 
 echo "== warm-up (10s single, not recorded)"
 SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c64 -d10s -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
 
 echo "== GET /health, $SINGLE_CONNECTIONS connections, $DURATION"
+sample_start "$SERVER"
 wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"$DURATION" -s load-tests/wrk/health.lua "http://127.0.0.1:$PORT" > target/bench-health.txt
-result target/bench-health.txt
+sample_stop >> target/bench-health.txt
+cat target/bench-health.txt
 
 # ingest_run NAME CONNECTIONS SCRIPT EVENTS_PER_REQUEST: one wrk run, then stored vs acknowledged.
 # wrk stops counting at the deadline while requests are still in flight: those commit without an
 # acknowledgement, so stored - acked must lie in [0, connections x events per request].
 ingest_run() {
-  local before after acked
+  local before after acked out="target/bench-$1.txt"
   before=$(rows)
+  sample_start "$SERVER"
   SENTINEL_RUN="$1$(date +%s)" wrk -t$WRK_THREADS -c"$2" -d"$DURATION" --timeout 10s -s "load-tests/wrk/$3" \
-    "http://127.0.0.1:$PORT" > "target/bench-$1.txt"
-  result "target/bench-$1.txt"
+    "http://127.0.0.1:$PORT" > "$out"
+  sample_stop >> "$out"
+  sleep 1
   after=$(rows)
-  acked=$(grep -o 'acked_events=[0-9]*' "target/bench-$1.txt" | cut -d= -f2)
-  echo "rows stored: $((after - before)), events acknowledged: $acked, in flight at stop <= $(($2 * $4))"
-  LAST_ACKED=$acked
+  acked=$(field acked_events "$out")
+  echo "stored=$((after - before)) in_flight_bound=$(($2 * $4))" >> "$out"
+  cat "$out"
+  if (( after - before < acked || after - before > acked + $2 * $4 )); then
+    echo "FAIL: $((after - before)) rows stored for $acked events acknowledged" >&2
+    exit 1
+  fi
 }
 
 echo "== single-event POST, $SINGLE_CONNECTIONS connections, $DURATION"
@@ -52,21 +64,31 @@ ingest_run single "$SINGLE_CONNECTIONS" ingest-single.lua 1
 
 echo "== 100-event batch POST, $BATCH_CONNECTIONS connections, $DURATION"
 ingest_run batch "$BATCH_CONNECTIONS" ingest-batch.lua 100
-ACKED_BATCH=$LAST_ACKED
+ACKED_BATCH=$(field acked_events target/bench-batch.txt)
 
 echo "== PostgreSQL COPY of the same rows into an identical table, two parallel streams"
-COPY_ROWS=$(( ACKED_BATCH / 2 ))
 psql -q -d $DB <<SQL
 DROP TABLE IF EXISTS events_copy;
 CREATE TABLE events_copy (LIKE events INCLUDING ALL);
-COPY (SELECT * FROM events ORDER BY received_at DESC LIMIT $((COPY_ROWS * 2))) TO '/tmp/sentinel_copy_all.csv' CSV;
+COPY (SELECT * FROM events ORDER BY received_at DESC LIMIT $ACKED_BATCH) TO '/tmp/sentinel_copy_all.csv' CSV;
 SQL
 split -n l/2 -d /tmp/sentinel_copy_all.csv /tmp/sentinel_copy_part_
+sample_start "$SERVER"
 START=$(date +%s.%N)
 psql -q -d $DB -c "\\copy events_copy FROM '/tmp/sentinel_copy_part_00' CSV" & COPY1=$!
 psql -q -d $DB -c "\\copy events_copy FROM '/tmp/sentinel_copy_part_01' CSV" & COPY2=$!
 wait $COPY1 $COPY2
 END=$(date +%s.%N)
 COPIED=$(psql -tA -d $DB -c "SELECT count(*) FROM events_copy")
-python3 -c "print(f'copy_rows=$COPIED copy_events_per_s={$COPIED/($END-$START):.0f}')"
+{
+  python3 -c "print(f'copy_rows=$COPIED events_per_s={$COPIED/($END-$START):.0f}')"
+  sample_stop
+} > target/bench-copy.txt
+cat target/bench-copy.txt
 rm -f /tmp/sentinel_copy_all.csv /tmp/sentinel_copy_part_0*
+
+python3 load-tests/bench_table.py "$DURATION" "$SINGLE_CONNECTIONS" "$BATCH_CONNECTIONS" > target/bench-table.md
+cat target/bench-table.md
+if [[ ${BENCH_RESULTS:-1} != 0 ]]; then
+  cat target/bench-table.md >> load-tests/RESULTS.md
+fi
