@@ -1,8 +1,7 @@
 package com.apisentinel.metrics;
 
 import java.nio.ByteBuffer;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
+import java.util.Arrays;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -35,20 +34,26 @@ public final class Histograms {
     histogram.recordValue(Math.max(0, Math.min(valueMs, MAX_MS)));
   }
 
-  public static byte[] encode(AbstractHistogram histogram) {
-    ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-    int length = histogram.encodeIntoCompressedByteBuffer(buffer, Deflater.BEST_SPEED);
-    byte[] bytes = new byte[length];
-    buffer.flip();
-    buffer.get(bytes);
-    return bytes;
+  public static void addEncoded(AbstractHistogram target, byte[] encoded) {
+    target.add(Histogram.decodeFromByteBuffer(ByteBuffer.wrap(encoded), MAX_MS));
   }
 
-  public static void addEncoded(AbstractHistogram target, byte[] encoded) {
-    try {
-      target.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), MAX_MS));
-    } catch (DataFormatException e) {
-      throw new IllegalStateException("stored histogram is corrupt; rebuild the rollups", e);
+  /**
+   * HdrHistogram's plain encoding (zero runs compacted, no zlib): a few microseconds, where the
+   * compressed encoding costs a zlib stream per call; PostgreSQL's TOAST compresses large values.
+   * One scratch buffer serves many histograms (a dense histogram's worst case is ~80 KiB).
+   */
+  public static final class Encoder {
+    private ByteBuffer scratch = ByteBuffer.allocate(0);
+
+    public byte[] encode(AbstractHistogram histogram) {
+      int needed = histogram.getNeededByteBufferCapacity();
+      if (scratch.capacity() < needed) {
+        scratch = ByteBuffer.allocate(needed);
+      }
+      scratch.clear();
+      int length = histogram.encodeIntoByteBuffer(scratch);
+      return Arrays.copyOf(scratch.array(), length);
     }
   }
 

@@ -38,8 +38,8 @@ public final class RollupCompactor {
    */
   private static final String TAKE_PARTS = "DELETE FROM rollup_parts WHERE ctid = ANY(ARRAY("
       + "SELECT ctid FROM rollup_parts ORDER BY customer_id, hour LIMIT $1)) RETURNING customer_id, hour, primary_gateway, gateway_used, currency, "
-      + "events, failovers, recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_times, "
-      + "NULL::bytea, latencies";
+      + "events, failovers, recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_times, "
+      + "latency_histogram, latencies";
   private static final String KEYS = "unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])"
       + " AS k(customer_id, width, bucket, primary_gateway, gateway_used, currency)";
   private static final String EXISTING = "SELECT customer_id, width, bucket, primary_gateway, gateway_used, currency, "
@@ -158,6 +158,7 @@ public final class RollupCompactor {
     Buffer[] latencies = new Buffer[n];
     Histogram recoveryHistogram = Histograms.dense();
     Histogram latencyHistogram = Histograms.dense();
+    Histograms.Encoder encoder = new Histograms.Encoder();
     for (int i = 0; i < n; i++) {
       Tally t = Tally.reusing(recoveryHistogram, latencyHistogram);
       rowsByKey.get(keys.get(i)).forEach(t::add);
@@ -166,15 +167,15 @@ public final class RollupCompactor {
       recoveries[i] = t.recoveries;
       amounts[i] = t.recoveredAmount;
       recoveryTimeSums[i] = t.recoveryTimeSum;
-      recoveryTimes[i] = encodeUnlessEmpty(recoveryHistogram);
-      latencies[i] = encodeUnlessEmpty(latencyHistogram);
+      recoveryTimes[i] = encodeUnlessEmpty(recoveryHistogram, encoder);
+      latencies[i] = encodeUnlessEmpty(latencyHistogram, encoder);
     }
     return keyColumns(keys).addArrayOfLong(events).addArrayOfLong(failovers).addArrayOfLong(recoveries)
         .addArrayOfBigDecimal(amounts).addArrayOfLong(recoveryTimeSums).addArrayOfBuffer(recoveryTimes)
         .addArrayOfBuffer(latencies);
   }
 
-  private static Buffer encodeUnlessEmpty(Histogram histogram) {
-    return histogram.getTotalCount() == 0 ? null : Buffer.buffer(Histograms.encode(histogram));
+  private static Buffer encodeUnlessEmpty(Histogram histogram, Histograms.Encoder encoder) {
+    return histogram.getTotalCount() == 0 ? null : Buffer.buffer(encoder.encode(histogram));
   }
 }

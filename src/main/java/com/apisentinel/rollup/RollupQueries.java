@@ -30,8 +30,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RollupQueries {
 
-  /** A part's columns in {@link RollupRow} order: raw values where a rollup has histograms. */
+  /** A part's columns in {@link RollupRow} order: histograms (the writer's parts) or raw values (SQL's). */
   private static final String PART_AS_ROW = " hour, primary_gateway, gateway_used, currency, events, failovers, "
+      + "recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_times, latency_histogram, "
+      + "latencies";
+  /** An edge scan's columns in {@link RollupRow} order: raw values, no histograms. */
+  private static final String EDGE_AS_ROW = " hour, primary_gateway, gateway_used, currency, events, failovers, "
       + "recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_times, NULL::bytea, latencies";
   /** $1 customer, [$2, $3) whole days, [$4, $5) whole hours, [$6, $4) and [$5, $7) raw edges. */
   private static final String ROWS = """
@@ -46,7 +50,7 @@ public final class RollupQueries {
         FROM rollup_parts
        WHERE customer_id = $1 AND hour >= $4 AND hour < $5
       UNION ALL
-      SELECT""" + PART_AS_ROW + " FROM (SELECT " + RollupSql.PART_AGGREGATES + """
+      SELECT""" + EDGE_AS_ROW + " FROM (SELECT " + RollupSql.PART_AGGREGATES + """
         FROM events
        WHERE customer_id = $1
          AND ((occurred_at >= $6 AND occurred_at < $4) OR (occurred_at >= $5 AND occurred_at < $7))"""

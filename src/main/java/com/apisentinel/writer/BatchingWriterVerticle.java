@@ -13,6 +13,7 @@ import com.apisentinel.config.WriterConfig;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.quota.QuotaLedger;
 import com.apisentinel.quota.QuotaPeriod;
+import com.apisentinel.rollup.RollupParts;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.QuotaStore;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,6 +62,8 @@ public final class BatchingWriterVerticle extends VerticleBase {
   private static final long FORGET_IDLE_QUOTAS_MS = 60_000;
   /** Grants run on connections of their own: a burst of first grants must not starve key look-ups. */
   private static final int GRANT_CONNECTIONS = 2;
+  /** After a batch met an already stored event, batches skip the all-new attempt for this long. */
+  private static final long DUPLICATE_MODE_NANOS = 1_000_000_000L;
 
   private record GrantKey(UUID customerId, QuotaPeriod period) {
   }
@@ -81,6 +85,8 @@ public final class BatchingWriterVerticle extends VerticleBase {
   private final QuotaLedger quotas;
   private final UUID[] lanes;
   private final boolean[] busy;
+  private final RollupParts parts = new RollupParts();
+  private long duplicatesSeenNanos = System.nanoTime() - DUPLICATE_MODE_NANOS;
   private WriterConnections connections;
   private QuotaStore quotaStore;
   private Pool pool;
@@ -311,15 +317,14 @@ public final class BatchingWriterVerticle extends VerticleBase {
    */
   private Future<List<PendingWrite>> commit(EventBatch batch) {
     if (batch.eventCount() == 0) {
-      batch.replyCommitted(List.of(), quotas);
+      batch.replyAllStored(quotas);
       return Future.succeededFuture(List.of());
     }
     long start = System.nanoTime();
-    return insert(batch)
-        .map(rows -> {
+    return store(batch)
+        .map(committed -> {
           meters.committed(batch.eventCount(), System.nanoTime() - start);
           markStorageHealthy();
-          EventsCommitted committed = batch.replyCommitted(rows, quotas);
           if (!committed.events().isEmpty()) {
             vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, committed);
           }
@@ -338,6 +343,32 @@ public final class BatchingWriterVerticle extends VerticleBase {
           answerFailure(batch, failure);
           return Future.succeededFuture(List.of());
         });
+  }
+
+  /**
+   * Stores the batch as if all its events were new; if one was not, nothing was stored and the
+   * batch goes again through the statement that skips duplicates — which the next batches then use
+   * directly for a while, since resent events tend to come in bursts (an SDK retrying after a
+   * timeout, a client replaying its queue).
+   */
+  private Future<EventsCommitted> store(EventBatch batch) {
+    if (System.nanoTime() - duplicatesSeenNanos < DUPLICATE_MODE_NANOS) {
+      return storeAny(batch);
+    }
+    return execute(batch, EventBatch.INSERT_NEW, batch.newEventsParameters(parts))
+        .map(rows -> batch.replyAllStored(quotas))
+        .recover(failure -> {
+          if (!isDuplicateEvent(failure)) {
+            return Future.failedFuture(failure);
+          }
+          duplicatesSeenNanos = System.nanoTime();
+          return storeAny(batch);
+        });
+  }
+
+  private Future<EventsCommitted> storeAny(EventBatch batch) {
+    return execute(batch, EventBatch.INSERT_ANY, batch.anyEventsParameters())
+        .map(rows -> batch.replyCommitted(rows, quotas));
   }
 
   /**
@@ -389,11 +420,11 @@ public final class BatchingWriterVerticle extends VerticleBase {
     batch.writes().forEach(write -> write.message().fail(code, message));
   }
 
-  private Future<RowSet<Row>> insert(EventBatch batch) {
+  private Future<RowSet<Row>> execute(EventBatch batch, String sql, Tuple parameters) {
     int slot = batch.slot();
     return connections.acquire(slot).compose(connection -> {
       long deadline = vertx.setTimer(config.commitTimeout().toMillis(), id -> connections.discard(slot, connection));
-      return connection.preparedQuery(EventBatch.INSERT).execute(batch.parameters())
+      return connection.preparedQuery(sql).execute(parameters)
           .andThen(result -> {
             vertx.cancelTimer(deadline);
             connections.release(slot, connection, result.succeeded() || result.cause() instanceof PgException);
@@ -414,6 +445,10 @@ public final class BatchingWriterVerticle extends VerticleBase {
       return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
     }
     return false;
+  }
+
+  private static boolean isDuplicateEvent(Throwable failure) {
+    return failure instanceof PgException pg && EventBatch.EVENT_KEY.equals(pg.getConstraint());
   }
 
   private static boolean isLaneOverdrawn(Throwable failure) {

@@ -5,6 +5,7 @@ import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
 import com.apisentinel.quota.QuotaLedger;
 import com.apisentinel.quota.QuotaPeriod;
+import com.apisentinel.rollup.RollupParts;
 import com.apisentinel.rollup.RollupSql;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -13,41 +14,71 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Several requests' events as one {@code unnest} INSERT: one column array per field, so one
- * prepared statement inserts any number of rows in one round trip. An event whose key already
- * appears earlier in the batch is not sent (PostgreSQL would skip it anyway) and is answered as a
- * duplicate; RETURNING tells which of the rest were new. A batch is committed on one writer slot,
- * whose quota lane counts its new events, and its requests' events are reserved on that lane.
+ * prepared statement inserts any number of rows in one round trip. A batch is committed on one
+ * writer slot, whose quota lane counts its new events, and its requests' events are reserved on
+ * that lane.
+ *
+ * <p>Two statements. {@link #INSERT_NEW} assumes every event is new, as nearly all are: a plain
+ * INSERT (no per-row conflict handling), rollup parts and lane counts computed here, nothing
+ * returned. If any event was already stored (or repeats inside the batch) the primary key refuses
+ * it whole and nothing is stored; the batch is then sent as {@link #INSERT_ANY}, which skips the
+ * stored ones, aggregates what it inserted in SQL and returns it, so that duplicates never count.
  */
 final class EventBatch {
 
+  /** The primary key whose violation sends a batch on as {@link #INSERT_ANY}. */
+  static final String EVENT_KEY = "events_pkey";
+
+  private static final String EVENT_COLUMNS = """
+      customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used, success, amount,
+      currency, latency_ms, recovery_time_ms, primary_error_code, primary_error_http_status,
+      primary_error_message, metadata""";
+  private static final String EVENT_ROWS = """
+      SELECT c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m::jsonb
+        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
+                    $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
+                    $15::text[]) AS t(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m)""";
+
   /**
-   * The events, and in the same statement (so in the same transaction) one rollup part per customer,
-   * hour, gateway pair and currency of the rows actually inserted, and their count on this slot's
-   * quota lane: duplicates never count. The lane's CHECK refuses the whole statement if that count
-   * goes beyond its grant. The lane's rows are locked before the first event is inserted, so a grant
-   * on another node (which skips locked lanes) cannot take back what this batch is about to use;
-   * only this slot ever locks them, so no other batch waits.
+   * Every event new: the events, their rollup parts ($18..$29, computed by {@link RollupParts}) and
+   * their count per customer ($30, $31) on this slot's lane ($16 month, $17 lane), all or nothing.
+   * The lane's CHECK refuses the whole statement if the count goes beyond its grant.
    */
-  static final String INSERT = """
+  static final String INSERT_NEW = "WITH stored AS (INSERT INTO events (" + EVENT_COLUMNS + ")\n" + EVENT_ROWS
+      + "\n), parts AS (INSERT INTO rollup_parts (" + RollupParts.COLUMNS + """
+      )
+        SELECT * FROM unnest($18::uuid[], $19::timestamptz[], $20::text[], $21::text[], $22::text[], $23::int8[],
+                             $24::int8[], $25::int8[], $26::numeric[], $27::int8[], $28::bytea[], $29::bytea[])
+      )
+      INSERT INTO quota_lanes AS q (customer_id, period_start, lane, granted, used)
+      SELECT c, $16::date, $17::uuid, n, n FROM unnest($30::uuid[], $31::int8[]) AS t(c, n)
+      ON CONFLICT (customer_id, period_start, lane) DO UPDATE SET used = q.used + EXCLUDED.used""";
+
+  /**
+   * Events some of which may be stored already: the rest, and in the same statement (so in the same
+   * transaction) one rollup part per customer, hour, gateway pair and currency of the rows actually
+   * inserted, and their count on this slot's quota lane: duplicates never count. The lane's rows
+   * are locked before the first event is inserted, so a grant on another node (which skips locked
+   * lanes) cannot take back what this batch is about to use; only this slot ever locks them, so no
+   * other batch waits.
+   */
+  static final String INSERT_ANY = """
       WITH lane AS (
         SELECT customer_id FROM quota_lanes
          WHERE period_start = $16::date AND lane = $17::uuid AND customer_id = ANY($1::uuid[])
            FOR UPDATE
       ), stored AS (
-        INSERT INTO events (customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used,
-                            success, amount, currency, latency_ms, recovery_time_ms, primary_error_code,
-                            primary_error_http_status, primary_error_message, metadata)
-        SELECT c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m::jsonb
-          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
-                      $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
-                      $15::text[]) AS t(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m)
+        INSERT INTO events (""" + EVENT_COLUMNS + ")\n" + EVENT_ROWS + """
+
          CROSS JOIN (SELECT count(*) FROM lane) locked
         ON CONFLICT DO NOTHING
         RETURNING customer_id, event_id, occurred_at, primary_gateway, gateway_used, failover_used, success,
@@ -69,31 +100,16 @@ final class EventBatch {
   private final int slot;
   private final UUID lane;
   private final QuotaPeriod period;
-  /** Per write: events whose key appeared earlier in this batch, answered without being sent. */
+  /** Per write: events whose key appeared earlier in this batch, answered without being sent (INSERT_ANY). */
   private final List<BitSet> repeats = new ArrayList<>();
-  private final Columns columns;
+  private final int eventCount;
 
   private EventBatch(List<PendingWrite> writes, int slot, UUID lane, QuotaPeriod period) {
     this.writes = List.copyOf(writes);
     this.slot = slot;
     this.lane = lane;
     this.period = period;
-    int total = writes.stream().mapToInt(PendingWrite::size).sum();
-    this.columns = new Columns(total);
-    Set<EventKey> seen = new HashSet<>(total * 2);
-    for (PendingWrite write : writes) {
-      BitSet repeated = new BitSet();
-      List<Event> events = write.request().events();
-      UUID customer = write.request().customerId();
-      for (int i = 0; i < events.size(); i++) {
-        if (seen.add(new EventKey(customer, events.get(i).eventId()))) {
-          columns.add(customer, events.get(i));
-        } else {
-          repeated.set(i);
-        }
-      }
-      repeats.add(repeated);
-    }
+    this.eventCount = writes.stream().mapToInt(PendingWrite::size).sum();
   }
 
   /** @param writes requests whose events are already reserved on the slot's lane for {@code period} */
@@ -129,16 +145,65 @@ final class EventBatch {
   }
 
   int eventCount() {
-    return columns.size;
+    return eventCount;
   }
 
-  Tuple parameters() {
+  /** {@link #INSERT_NEW}'s parameters: every event, its rollup parts (built with {@code parts}), counts per customer. */
+  Tuple newEventsParameters(RollupParts parts) {
+    Columns columns = new Columns(eventCount);
+    Map<UUID, Long> counts = new HashMap<>();
+    for (PendingWrite write : writes) {
+      UUID customer = write.request().customerId();
+      for (Event event : write.request().events()) {
+        columns.add(customer, event);
+        parts.add(customer, event);
+      }
+      counts.merge(customer, (long) write.size(), Long::sum);
+    }
+    Tuple parameters = parts.appendTo(columns.toTuple().addLocalDate(period.firstDay()).addUUID(lane));
+    return parameters.addArrayOfUUID(counts.keySet().toArray(UUID[]::new))
+        .addArrayOfLong(counts.values().toArray(Long[]::new));
+  }
+
+  /** {@link #INSERT_ANY}'s parameters: every event whose key did not appear earlier in the batch. */
+  Tuple anyEventsParameters() {
+    Columns columns = new Columns(eventCount);
+    Set<EventKey> seen = new HashSet<>(eventCount * 2);
+    repeats.clear();
+    for (PendingWrite write : writes) {
+      BitSet repeated = new BitSet();
+      List<Event> events = write.request().events();
+      UUID customer = write.request().customerId();
+      for (int i = 0; i < events.size(); i++) {
+        if (seen.add(new EventKey(customer, events.get(i).eventId()))) {
+          columns.add(customer, events.get(i));
+        } else {
+          repeated.set(i);
+        }
+      }
+      repeats.add(repeated);
+    }
     return columns.toTuple().addLocalDate(period.firstDay()).addUUID(lane);
   }
 
+  /** Answers every request of a batch stored by {@link #INSERT_NEW}: all its events were new. */
+  EventsCommitted replyAllStored(QuotaLedger quotas) {
+    List<EventsCommitted.Committed> committed = new ArrayList<>(eventCount);
+    for (PendingWrite write : writes) {
+      UUID customer = write.request().customerId();
+      for (Event event : write.request().events()) {
+        committed.add(committed(customer, event));
+      }
+      quotas.settle(customer, period, slot, write.size(), write.size());
+      write.message().reply(new WriteResult(new BitSet(), quotas.status(customer, period)));
+    }
+    return new EventsCommitted(committed);
+  }
+
   /**
-   * Answers every request of the batch after COMMIT (events missing from RETURNING were duplicates),
-   * settles its reservation in the ledger, and returns the newly stored events for the live metrics.
+   * Answers every request of a batch stored by {@link #INSERT_ANY} (events missing from RETURNING
+   * were duplicates), settles its reservation in the ledger, and returns the newly stored events for
+   * the live metrics.
    */
   EventsCommitted replyCommitted(Iterable<Row> inserted, QuotaLedger quotas) {
     List<EventsCommitted.Committed> committed = new ArrayList<>();
@@ -157,8 +222,7 @@ final class EventBatch {
           continue;
         }
         if (stored.contains(new EventKey(customer, event.eventId()))) {
-          committed.add(new EventsCommitted.Committed(customer, event.primaryGateway().wireName(),
-              event.failoverUsed(), event.success(), event.recoveryTimeMs()));
+          committed.add(committed(customer, event));
         } else {
           duplicates.set(i);
         }
@@ -167,6 +231,11 @@ final class EventBatch {
       write.message().reply(new WriteResult(duplicates, quotas.status(customer, period)));
     }
     return new EventsCommitted(committed);
+  }
+
+  private static EventsCommitted.Committed committed(UUID customer, Event event) {
+    return new EventsCommitted.Committed(customer, event.primaryGateway().wireName(), event.failoverUsed(),
+        event.success(), event.recoveryTimeMs());
   }
 
   /** Returns the requests' reservations; the caller answers or retries them. */
