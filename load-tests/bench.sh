@@ -29,8 +29,12 @@ export SENTINEL_API_KEY=$KEY
 rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
 field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2; }
 
-echo "== warm-up (10s single, not recorded)"
-SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c64 -d10s -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
+# On this 2-core machine the JIT compilers still take ~45 % CPU 20 s into a run and settle after ~40 s
+# (measured per compiler thread): every path is driven until then, so the phases measure steady state.
+echo "== warm-up (${BENCH_WARMUP:-25}s single, ${BENCH_WARMUP:-25}s batch, 10s health; not recorded)"
+SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"${BENCH_WARMUP:-25}s" -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
+SENTINEL_RUN="warmb$RANDOM" wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"${BENCH_WARMUP:-25}s" -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > /dev/null
+wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d10s -s load-tests/wrk/health.lua "http://127.0.0.1:$PORT" > /dev/null
 
 echo "== GET /health, $SINGLE_CONNECTIONS connections, $DURATION"
 sample_start "$SERVER"
