@@ -51,8 +51,9 @@ public final class Main {
     Deployment.start(vertx, config, telemetry)
         .onSuccess(deployment -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, deployment), "sentinel-shutdown"));
-          LOG.info("API Sentinel listening on {}:{} (profile {}, database {})", config.http().host(),
-              config.http().port(), config.profile(), config.database());
+          LOG.info("API Sentinel listening on {}:{} (profile {}, database {}, {} transport)", config.http().host(),
+              config.http().port(), config.profile(), config.database(),
+              vertx.isNativeTransportEnabled() ? "native" : "NIO");
         })
         .onFailure(failure -> {
           LOG.error("start-up failed: {}", failure.getMessage());
