@@ -51,7 +51,9 @@ final class EventBatch {
   /**
    * Every event new: the events, their rollup parts ($18..$29, computed by {@link RollupParts}) and
    * their count per customer ($30, $31) on this slot's lane ($16 month, $17 lane), all or nothing.
-   * The lane's CHECK refuses the whole statement if the count goes beyond its grant.
+   * The lane's CHECK refuses the whole statement if the count goes beyond its grant; the upsert
+   * locks the lane's row itself, and a grant another node took back before that makes the CHECK
+   * refuse it too (the writer then re-reads the lane), so no separate lock is needed here.
    */
   static final String INSERT_NEW = "WITH stored AS (INSERT INTO events (" + EVENT_COLUMNS + ")\n" + EVENT_ROWS
       + "\n), parts AS (INSERT INTO rollup_parts (" + RollupParts.COLUMNS + """
