@@ -7,6 +7,7 @@
 # appended to load-tests/RESULTS.md (BENCH_NOTE: a line saying what the run is; BENCH_RESULTS=0: don't).
 #
 # Usage: load-tests/bench.sh [duration=30s] [single_connections=256] [batch_connections=64]
+# BENCH_WARMUP: seconds each of single events and batches are driven before measuring (default 25).
 # Needs: wrk, psql, jstat, a built target/api-sentinel.jar (mvn -DskipTests package), PostgreSQL on PGHOST:PGPORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ PGPORT=${PGPORT:-5432}
 PORT=${BENCH_PORT:-18080}
 DB=sentinel_bench
 WRK_THREADS=2
+WARMUP=${BENCH_WARMUP:-25}
 export PGHOST PGPORT PGUSER=postgres
 
 . load-tests/server.sh
@@ -31,9 +33,9 @@ field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2; }
 
 # On this 2-core machine the JIT compilers still take ~45 % CPU 20 s into a run and settle after ~40 s
 # (measured per compiler thread): every path is driven until then, so the phases measure steady state.
-echo "== warm-up (${BENCH_WARMUP:-25}s single, ${BENCH_WARMUP:-25}s batch, 10s health; not recorded)"
-SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"${BENCH_WARMUP:-25}s" -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
-SENTINEL_RUN="warmb$RANDOM" wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"${BENCH_WARMUP:-25}s" -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > /dev/null
+echo "== warm-up (${WARMUP}s single, ${WARMUP}s batch, 10s health; not recorded)"
+SENTINEL_RUN="warm$RANDOM" wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d"${WARMUP}s" -s load-tests/wrk/ingest-single.lua "http://127.0.0.1:$PORT" > /dev/null
+SENTINEL_RUN="warmb$RANDOM" wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"${WARMUP}s" -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > /dev/null
 wrk -t$WRK_THREADS -c"$SINGLE_CONNECTIONS" -d10s -s load-tests/wrk/health.lua "http://127.0.0.1:$PORT" > /dev/null
 
 echo "== GET /health, $SINGLE_CONNECTIONS connections, $DURATION"

@@ -25,9 +25,10 @@ import org.HdrHistogram.Histogram;
  */
 public final class RollupParts {
 
-  /** The columns {@link #columns} fills, in its parameter order. */
+  /** The columns {@link #appendTo} fills, in its parameter order. */
   public static final String COLUMNS = "customer_id, hour, primary_gateway, gateway_used, currency, events, "
       + "failovers, recoveries, recovered_amount, recovery_time_sum, recovery_histogram, latency_histogram";
+
   private record Key(UUID customerId, long hourEpochSecond, String primaryGateway, String gatewayUsed,
                      String currency) {
   }
