@@ -3,11 +3,13 @@ package com.apisentinel.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +51,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** Registers a new customer and returns its API key. */
+  public String registerApiKey() {
+    String body = new JsonObject().put("email", "process-" + System.nanoTime() + "@example.com")
+        .put("password", "correct horse battery").put("companyName", "Process").encode();
+    HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(uri("/api/v1/customers/register"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new JsonObject(response.body()).getJsonObject("apiKey").getString("key");
   }
 
   private boolean isUp() {
