@@ -132,7 +132,7 @@ public final class HttpVerticle extends VerticleBase {
               keys.evictCustomer(m.body().customerId());
               tiers.evict(m.body().customerId());
             }).completion())
-        .compose(v -> server.requestHandler(router).listen());
+        .compose(v -> server.requestHandler(router).invalidRequestHandler(ProblemResponder::invalidRequest).listen());
   }
 
   /** Keys' lastUsedAt (through the auth verticle) and request counts: one write per interval, not per request. */

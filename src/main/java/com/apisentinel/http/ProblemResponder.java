@@ -14,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -30,6 +33,8 @@ final class ProblemResponder implements Handler<RoutingContext> {
   static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
   private static final String RETRY_AFTER_SECONDS = "1";
+  /** The largest body any endpoint accepts (events, after decompression). */
+  private static final long UNREAD_BODY_LIMIT = 1 << 20;
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -56,12 +61,34 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (closeAfter) {
       // The rest of an oversized body is never read: the connection ends with the answer.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    } else {
+      discardUnreadBody(ctx.request());
     }
     response.end(problem.toJson(ResponseHeaders.requestId(ctx)).toBuffer()).onComplete(done -> {
       if (closeAfter) {
         ctx.request().connection().close();
       }
     });
+  }
+
+  /**
+   * A body refused before it was read (its sender not authenticated, over a limit, or not JSON)
+   * is still paused: read and drop it, so the client is not left writing into a stalled socket
+   * and the connection stays usable. Beyond what the API would ever accept, the connection is
+   * closed instead of reading on.
+   */
+  private static void discardUnreadBody(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return;
+    }
+    long[] dropped = {0};
+    request.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > UNREAD_BODY_LIMIT) {
+        request.connection().close();
+      }
+    });
+    request.resume();
   }
 
   private static Problem toProblem(RoutingContext ctx) {
@@ -141,6 +168,27 @@ final class ProblemResponder implements Handler<RoutingContext> {
   private static Problem unauthenticated() {
     return new Problem(401, "unauthenticated", "Unauthenticated",
         "a valid credential is required: Authorization: Bearer <API key or access token>");
+  }
+
+  /**
+   * Requests Netty could not decode (request line or headers too long, garbage): answered as a
+   * problem document like every other error, instead of Vert.x's bare status line, then the
+   * connection is closed because the stream cannot be trusted any more.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem;
+    if (cause instanceof TooLongHttpLineException) {
+      problem = new Problem(414, "uri-too-long", "URI too long", "the request line is too long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      problem = new Problem(431, "headers-too-large", "Request headers too large", "the request headers are too large");
+    } else {
+      problem = forStatus(400);
+    }
+    request.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .end(problem.toJson(ResponseHeaders.newRequestId()).toBuffer())
+        .onComplete(done -> request.connection().close());
   }
 
   private static Problem forStatus(int status) {

@@ -41,7 +41,7 @@ final class ResponseHeaders implements Handler<RoutingContext> {
   }
 
   /** Correlation only, not a secret: a fast random value is enough. */
-  private static String newRequestId() {
+  static String newRequestId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
   }
