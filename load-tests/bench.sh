@@ -30,7 +30,7 @@ export PGHOST PGPORT PGUSER=postgres
 . load-tests/server.sh
 . load-tests/sampling.sh
 start_server $DB "$PORT" target/bench-server.log
-KEY=$(register "$PORT" "bench-$(date +%s%N)@example.com" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
+KEY=$(register_key "$PORT" "bench-$(date +%s%N)@example.com")
 export SENTINEL_API_KEY=$KEY
 rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
 field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2; }

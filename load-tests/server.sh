@@ -28,3 +28,8 @@ register() {
   psql -q -d "$DB" -c "UPDATE customers SET tier = '${BENCH_TIER:-enterprise}' WHERE email = '$2'"
   echo "$json"
 }
+
+# register_key PORT EMAIL — registers as register does and prints only the new API key.
+register_key() {
+  register "$1" "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])'
+}

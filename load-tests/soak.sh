@@ -21,7 +21,7 @@ export PGHOST PGPORT PGUSER=postgres
 . load-tests/server.sh
 . load-tests/sampling.sh
 start_server $DB "$PORT" target/soak-server.log
-KEY=$(register "$PORT" "soak-$(date +%s%N)@example.com" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"]["key"])')
+KEY=$(register_key "$PORT" "soak-$(date +%s%N)@example.com")
 export SENTINEL_API_KEY=$KEY
 field() { grep -o "$1=[0-9.]*" <<< "$2" | cut -d= -f2; }
 
