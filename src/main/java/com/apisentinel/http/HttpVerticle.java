@@ -112,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
     router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
     router.get(UsageRoutes.USAGE_PATH).handler(auth.anyCredential()).handler(usageRoutes::get);
-    ProblemResponder problems = new ProblemResponder();
+    ProblemResponder problems = new ProblemResponder(config.http().maxBodyBytes());
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);
     router.errorHandler(405, problems);

@@ -6,6 +6,8 @@ import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
 import com.apisentinel.bus.Failures;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
@@ -14,8 +16,6 @@ import java.util.concurrent.TimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -33,8 +33,12 @@ final class ProblemResponder implements Handler<RoutingContext> {
   static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
   private static final String RETRY_AFTER_SECONDS = "1";
-  /** The largest body any endpoint accepts (events, after decompression). */
-  private static final long UNREAD_BODY_LIMIT = 1 << 20;
+  /** The largest body any endpoint accepts (http.maxBodyBytes): an unread body beyond it is not drained. */
+  private final int maxBodyBytes;
+
+  ProblemResponder(int maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -77,14 +81,14 @@ final class ProblemResponder implements Handler<RoutingContext> {
    * and the connection stays usable. Beyond what the API would ever accept, the connection is
    * closed instead of reading on.
    */
-  private static void discardUnreadBody(HttpServerRequest request) {
+  private void discardUnreadBody(HttpServerRequest request) {
     if (request.isEnded()) {
       return;
     }
     long[] dropped = {0};
     request.handler(chunk -> {
       dropped[0] += chunk.length();
-      if (dropped[0] > UNREAD_BODY_LIMIT) {
+      if (dropped[0] > maxBodyBytes) {
         request.connection().close();
       }
     });
