@@ -75,7 +75,8 @@ public final class ConfigLoader {
     int instances = intIn(c, "http.instances", 0, 256);
     return new HttpConfig(string(c, "http.host"), port, instances,
         intIn(c, "http.maxBodyBytes", 1024, 64 << 20),
-        millisIn(c, "http.shutdownTimeoutMs", 0, 60_000));
+        millisIn(c, "http.shutdownTimeoutMs", 0, 60_000),
+        millisIn(c, "http.requestReadTimeoutMs", 1000, 600_000));
   }
 
   private static DatabaseConfig database(Config c) {

@@ -2,5 +2,10 @@ package com.apisentinel.config;
 
 import java.time.Duration;
 
-public record HttpConfig(String host, int port, int instances, int maxBodyBytes, Duration shutdownTimeout) {
+/**
+ * @param requestReadTimeout the longest a connection may take to send a request's head once it is
+ *     ready for one, and then the request's body (slow clients, slowloris)
+ */
+public record HttpConfig(String host, int port, int instances, int maxBodyBytes, Duration shutdownTimeout,
+                         Duration requestReadTimeout) {
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
 
-  /** Connections idle this long are closed: a slow or stuck client cannot hold a socket forever. */
+  /** Connections idle this long are closed (a client trickling bytes is bounded by {@link SlowClientGuard}). */
   private static final int IDLE_TIMEOUT_SECONDS = 30;
   /** For operators' Prometheus: expose it on an internal network only (it needs no credentials). */
   static final String METRICS_PATH = "/metrics";
@@ -51,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
   private RequestCounter requests;
   private UsageStore usage;
   private long usageTimer;
+  private long slowClientTimer;
   private Pool pool;
 
   public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
@@ -124,6 +125,8 @@ public final class HttpVerticle extends VerticleBase {
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> reportUsage());
+    var slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
+    slowClientTimer = vertx.setPeriodic(SlowClientGuard.SWEEP_MS, id -> slowClients.sweep());
     return Future.all(
             bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
             bus.<AccountCommands.KeysRevoked>consumer(Addresses.AUTH_KEYS_REVOKED,
@@ -132,7 +135,10 @@ public final class HttpVerticle extends VerticleBase {
               keys.evictCustomer(m.body().customerId());
               tiers.evict(m.body().customerId());
             }).completion())
-        .compose(v -> server.requestHandler(router).invalidRequestHandler(ProblemResponder::invalidRequest).listen());
+        .compose(v -> server.connectionHandler(slowClients::opened)
+            .requestHandler(slowClients.reading(router))
+            .invalidRequestHandler(ProblemResponder::invalidRequest)
+            .listen());
   }
 
   /** Keys' lastUsedAt (through the auth verticle) and request counts: one write per interval, not per request. */
@@ -149,6 +155,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(usageTimer);
+    vertx.cancelTimer(slowClientTimer);
     return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .eventually(this::reportUsage)
         .eventually(() -> pool.close());

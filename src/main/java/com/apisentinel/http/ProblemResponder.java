@@ -189,9 +189,20 @@ final class ProblemResponder implements Handler<RoutingContext> {
     } else {
       problem = forStatus(400);
     }
-    request.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+    answerAndClose(request, problem);
+  }
+
+  /** For a request whose stream can no longer be trusted: the answer is the connection's last. */
+  static void answerAndClose(HttpServerRequest request, Problem problem) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    String requestId = response.headers().get(ResponseHeaders.X_REQUEST_ID);
+    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(problem.toJson(ResponseHeaders.newRequestId()).toBuffer())
+        .end(problem.toJson(requestId != null ? requestId : ResponseHeaders.newRequestId()).toBuffer())
         .onComplete(done -> request.connection().close());
   }
 
