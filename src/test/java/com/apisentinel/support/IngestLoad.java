@@ -19,10 +19,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * SDK-like clients sending fresh events to a server process as fast as it answers: half of them
+ * SDK-like clients sending fresh events to a server as fast as it answers: half of them
  * single events, half 20-event batches. Every eventId of a 202 is recorded, so a test can check
  * that each acknowledged event is in the database whatever happened to the server meanwhile.
  */
@@ -38,6 +39,7 @@ public final class IngestLoad implements AutoCloseable {
   private final AtomicInteger unexpected = new AtomicInteger();
   private final AtomicInteger hung = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong slowestRefusalNanos = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final ExecutorService clients;
 
@@ -60,6 +62,11 @@ public final class IngestLoad implements AutoCloseable {
     return new IngestLoad(server.uri("/api/v1/analytics/events"), apiKey, clientCount);
   }
 
+  /** The same against an in-process server. */
+  public static IngestLoad start(TestServer server, String apiKey, int clientCount) {
+    return new IngestLoad(server.uri("/api/v1/analytics/events"), apiKey, clientCount);
+  }
+
   /** Stops sending and waits for every client's last request to end. */
   @Override
   public void close() throws InterruptedException {
@@ -76,6 +83,11 @@ public final class IngestLoad implements AutoCloseable {
 
   public int refusedWith503() {
     return refusedWith503.get();
+  }
+
+  /** The longest a 503 took to arrive. */
+  public Duration slowestRefusal() {
+    return Duration.ofNanos(slowestRefusalNanos.get());
   }
 
   /** Answers other than 202, or 503 with Retry-After. */
@@ -123,12 +135,14 @@ public final class IngestLoad implements AutoCloseable {
         .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     inFlight.incrementAndGet();
+    long sent = System.nanoTime();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 202) {
         acknowledged.addAll(ids);
       } else if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
         refusedWith503.incrementAndGet();
+        slowestRefusalNanos.accumulateAndGet(System.nanoTime() - sent, Math::max);
       } else {
         unexpected.incrementAndGet();
       }
