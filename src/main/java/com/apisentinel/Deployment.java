@@ -20,6 +20,7 @@ import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The verticles in start-up order — schema and durability checks, live metrics, rollup compaction,
@@ -34,11 +35,14 @@ public final class Deployment {
   /** Deployment ids in start-up order. */
   private final List<String> deployed;
   private final long limiterEviction;
+  /** One of the identical HTTP verticles, to tell what the router serves. */
+  private final HttpVerticle httpSample;
 
-  private Deployment(Vertx vertx, List<String> deployed, long limiterEviction) {
+  private Deployment(Vertx vertx, List<String> deployed, long limiterEviction, HttpVerticle httpSample) {
     this.vertx = vertx;
     this.deployed = List.copyOf(deployed);
     this.limiterEviction = limiterEviction;
+    this.httpSample = httpSample;
   }
 
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry) {
@@ -53,6 +57,7 @@ public final class Deployment {
         ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     DeploymentOptions http = new DeploymentOptions().setInstances(httpInstances);
     List<String> ids = new ArrayList<>();
+    List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
     RateLimiter limiter = new RateLimiter(System::nanoTime);
     long limiterEviction = vertx.setPeriodic(LIMITER_EVICTION_MS, id -> limiter.evictIdle());
     return Migrations.apply(vertx, config.database(), config.profile())
@@ -64,10 +69,18 @@ public final class Deployment {
             .onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
             config.security().apiKeyCacheTtl())).onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, meters, telemetry.registry(), limiter, clock), http)
-            .onSuccess(ids::add))
-        .map(v -> new Deployment(vertx, ids, limiterEviction))
+        .compose(v -> vertx.deployVerticle(() -> {
+          var verticle = new HttpVerticle(config, meters, telemetry.registry(), limiter, clock);
+          httpVerticles.add(verticle);
+          return verticle;
+        }, http).onSuccess(ids::add))
+        .map(v -> new Deployment(vertx, ids, limiterEviction, httpVerticles.get(0)))
         .onFailure(failure -> vertx.cancelTimer(limiterEviction));
+  }
+
+  /** What the HTTP router serves, as {@code METHOD /path} with {@code :param} placeholders. */
+  public List<String> httpRoutes() {
+    return httpSample.routes();
   }
 
   /** HTTP first (graceful, in-flight requests finish), then auth, the writer (draining) and the rest. */

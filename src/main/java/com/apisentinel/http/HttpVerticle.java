@@ -25,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
   private long usageTimer;
   private long slowClientTimer;
   private Pool pool;
+  private Router router;
 
   public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
                       RateLimiter limiter, Clock clock) {
@@ -65,6 +67,10 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return DocsRoutes.load(vertx).compose(this::start);
+  }
+
+  private Future<?> start(DocsRoutes docs) {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
@@ -90,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, tiers,
         limits, requests);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());
     router.get(HealthRoutes.LIVE_PATH).handler(health::live);
     router.get(HealthRoutes.READY_PATH).handler(health::ready);
@@ -113,6 +119,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
     router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
     router.get(UsageRoutes.USAGE_PATH).handler(auth.anyCredential()).handler(usageRoutes::get);
+    router.get(DocsRoutes.OPENAPI_PATH).handler(docs::openApi);
+    router.get(DocsRoutes.DOCS_PATH).handler(WebPages::contentSecurityPolicy).handler(docs::docsPage);
+    router.get(WebPages.DASHBOARD_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.dashboard());
+    router.get(WebPages.ASSETS_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.assets());
     ProblemResponder problems = new ProblemResponder(config.http().maxBodyBytes());
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);
@@ -139,6 +149,15 @@ public final class HttpVerticle extends VerticleBase {
             .requestHandler(slowClients.reading(router))
             .invalidRequestHandler(ProblemResponder::invalidRequest)
             .listen());
+  }
+
+  /** What the router serves, as {@code METHOD /path} (path parameters as {@code :name}). */
+  public List<String> routes() {
+    return router.getRoutes().stream()
+        .filter(route -> route.getPath() != null && route.methods() != null)
+        .flatMap(route -> route.methods().stream().map(method -> method.name() + " " + route.getPath()))
+        .distinct()
+        .toList();
   }
 
   /** Keys' lastUsedAt (through the auth verticle) and request counts: one write per interval, not per request. */

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,11 @@ public final class TestServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** What the router serves, as {@code METHOD /path} with {@code :param} placeholders. */
+  public List<String> routes() {
+    return deployment.httpRoutes();
   }
 
   public URI uri(String path) {
