@@ -132,6 +132,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setDecompressionSupported(true)
+        // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first request head is
+        // complete, so a slowloris head could not be timed. HTTP/2 belongs at the TLS proxy.
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> reportUsage());
