@@ -9,6 +9,8 @@ const HEIGHT = 220;
 const MARGIN = { top: 14, right: 16, bottom: 30, left: 56 };
 /** Below this the axis labels would overlap; narrower containers scroll instead. */
 const MIN_WIDTH = 280;
+/** Below this plot width a middle label would run into the labels at the ends (dates take ~110 px). */
+const MIDDLE_LABEL_WIDTH = 400;
 const DAY_MS = 86_400_000;
 const counts = new Intl.NumberFormat();
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -40,8 +42,9 @@ function ticks(top) {
   return Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top];
 }
 
+/** From a day on, the same clock time occurs twice in a range: the labels need the date. */
 function timeLabel(spanMs) {
-  return spanMs > DAY_MS ? dayAndClock : clock;
+  return spanMs >= DAY_MS ? dayAndClock : clock;
 }
 
 function geometry(width, buckets) {
@@ -68,15 +71,18 @@ function yAxis(root, { plot, top, y }) {
     'text-anchor': 'middle' }, 'events'));
 }
 
+/** Three time labels where they fit (first, middle, last), only the two ends on a narrow screen. */
 function xAxis(root, buckets, format, { plot, x }) {
   const baseline = plot.top + plot.height;
   root.append(svg('line', { class: 'axis', x1: plot.left, x2: plot.left + plot.width, y1: baseline, y2: baseline }));
-  const labelled = [0, Math.floor((buckets.length - 1) / 2), buckets.length - 1];
-  const anchors = ['start', 'middle', 'end'];
-  labelled.forEach((index, position) => {
-    root.append(svg('text', { class: 'tick', x: x(index), y: baseline + 18, 'text-anchor': anchors[position] },
+  const last = buckets.length - 1;
+  const labels = plot.width >= MIDDLE_LABEL_WIDTH
+    ? [[0, 'start'], [Math.floor(last / 2), 'middle'], [last, 'end']]
+    : [[0, 'start'], [last, 'end']];
+  for (const [index, anchor] of labels) {
+    root.append(svg('text', { class: 'tick', x: x(index), y: baseline + 18, 'text-anchor': anchor },
       format.format(new Date(buckets[index].start))));
-  });
+  }
 }
 
 function line(root, buckets, field, className, { x, y }) {

@@ -19,27 +19,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Currency;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in Debian's headless Chromium against the real server: a customer's numbers exactly
@@ -60,6 +64,8 @@ class DashboardBrowserTest {
   private static final String EVENTS_PATH = "/api/v1/analytics/events";
   /** What the page shows until its first answer arrived. */
   private static final String LOADING = "…";
+  /** For what the page shows after one answer from the server. */
+  private static final Duration PAGE_WAIT = Duration.ofSeconds(10);
   /** The page polls every 5 s; this is one poll late at most. */
   private static final Duration NEXT_POLL = Duration.ofSeconds(12);
   /** Newest first, as the page must list them (occurredAt 10 s apart); 4 failovers of 9 events, 3 recovered. */
@@ -76,7 +82,6 @@ class DashboardBrowserTest {
       Events.direct("dash-9").put("success", false));
 
   private static ChromeDriver browser;
-  private static WebDriverWait wait;
 
   @BeforeAll
   static void startBrowser() {
@@ -91,7 +96,6 @@ class DashboardBrowserTest {
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
     browser = new ChromeDriver(options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(10));
   }
 
   @AfterAll
@@ -180,7 +184,7 @@ class DashboardBrowserTest {
     assertThat(refused.statusCode()).isEqualTo(401);
 
     logIn(email, "not the password");
-    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+    WebElement error = visible("login-error");
     assertThat(error.getText()).contains(new JsonObject(refused.body()).getString("detail"));
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
   }
@@ -196,12 +200,10 @@ class DashboardBrowserTest {
   }
 
   private static void waitForTheDashboard() {
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dashboard")));
-    wait.until(page -> !text("tile-eps").equals(LOADING) && !text("tile-failover-rate").equals(LOADING)
-        && !page.findElements(By.cssSelector("#tile-revenue li[data-currency]")).isEmpty()
-        && !page.findElements(By.cssSelector("#gateways-table tbody tr")).isEmpty()
-        && !page.findElements(By.cssSelector("#events-table tbody tr")).isEmpty()
-        && !page.findElements(By.cssSelector("#chart svg")).isEmpty());
+    visible("dashboard");
+    waitUntil(PAGE_WAIT, () -> !text("tile-eps").equals(LOADING) && !text("tile-failover-rate").equals(LOADING)
+        && Stream.of("#tile-revenue li[data-currency]", "#gateways-table tbody tr", "#events-table tbody tr", "#chart svg")
+            .noneMatch(selector -> browser.findElements(By.cssSelector(selector)).isEmpty()));
     assertThat(browser.findElement(By.id("login-view")).isDisplayed()).isFalse();
   }
 
@@ -254,6 +256,14 @@ class DashboardBrowserTest {
 
   private static void latestEventsAreListedNewestFirst() {
     assertThat(shownEventIds()).containsExactlyElementsOf(SENT.stream().map(e -> e.getString("eventId")).toList());
+    for (JsonObject sent : SENT) {
+      Currency currency = Currency.getInstance(sent.getString("currency"));
+      String amount = browser.findElement(By.cssSelector("#events-table tr[data-event-id='"
+          + sent.getString("eventId") + "'] td[data-field='amount']")).getText();
+      assertThat(amount).as(sent.getString("eventId")).startsWith(currency.getSymbol(Locale.US));
+      assertThat(number(amount)).as(sent.getString("eventId")).isEqualByComparingTo(
+          BigDecimal.valueOf(sent.getLong("amount")).movePointLeft(currency.getDefaultFractionDigits()));
+    }
   }
 
   private static List<String> shownEventIds() {
@@ -273,10 +283,11 @@ class DashboardBrowserTest {
   private static String createKeyInThePage() {
     browser.findElement(By.id("key-name")).sendKeys("browser-test");
     browser.findElement(By.id("create-key")).click();
-    String key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key-value"))).getText();
+    String key = visible("new-key-value").getText();
     assertThat(key).startsWith("sk_live_");
     assertThat(text("new-key-panel")).contains("shown only once");
-    WebElement row = wait.until(page -> page.findElement(keyRow(key)));
+    waitUntil(PAGE_WAIT, () -> browser.findElement(keyRow(key)).isDisplayed());
+    WebElement row = browser.findElement(keyRow(key));
     assertThat(row.findElement(By.cssSelector("[data-field='name']")).getText()).isEqualTo("browser-test");
     assertThat(row.findElement(By.cssSelector("[data-field='status']")).getText()).isEqualTo("Active");
     return key;
@@ -285,15 +296,15 @@ class DashboardBrowserTest {
   /** The key shown once works, and the page's polling brings the event it sent into the list. */
   private static void aKeyCreatedInThePageIngests(String key) {
     assertThat(ingest(key, Events.direct("dash-from-new-key"))).isEqualTo(202);
-    new WebDriverWait(browser, NEXT_POLL).until(page -> shownEventIds().contains("dash-from-new-key"));
+    waitUntil(NEXT_POLL, () -> shownEventIds().contains("dash-from-new-key"));
   }
 
   private static void aKeyRevokedInThePageIsRefused(String key) {
     browser.findElement(keyRow(key)).findElement(By.cssSelector("button[data-revoke]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-dialog")));
+    visible("revoke-dialog");
     assertThat(text("revoke-question")).contains(key.substring(0, 12));
     browser.findElement(By.id("revoke-confirm")).click();
-    wait.until(page -> page.findElement(keyRow(key)).findElement(By.cssSelector("[data-field='status']"))
+    waitUntil(PAGE_WAIT, () -> browser.findElement(keyRow(key)).findElement(By.cssSelector("[data-field='status']"))
         .getText().startsWith("Revoked"));
     assertThat(browser.findElement(keyRow(key)).findElements(By.cssSelector("button[data-revoke]"))).isEmpty();
     // API.md: a revoked key is refused within 1 second (the key caches' time to live).
@@ -307,13 +318,25 @@ class DashboardBrowserTest {
 
   private static void logOut() {
     browser.findElement(By.id("logout-button")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-view")));
+    visible("login-view");
     assertThat(text("login-notice")).isEqualTo("You have logged out.");
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
     assertThat(browser.findElements(By.cssSelector("#events-table tbody tr"))).isEmpty();
   }
 
   // ---- reading the page -------------------------------------------------------------------------
+
+  /** Waits for what the page shows; rows it re-renders meanwhile are simply looked up again. */
+  private static void waitUntil(Duration atMost, Callable<Boolean> shown) {
+    await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsMatching(e -> e instanceof NoSuchElementException || e instanceof StaleElementReferenceException)
+        .until(shown);
+  }
+
+  private static WebElement visible(String id) {
+    waitUntil(PAGE_WAIT, () -> browser.findElement(By.id(id)).isDisplayed());
+    return browser.findElement(By.id(id));
+  }
 
   private static String text(String id) {
     return browser.findElement(By.id(id)).getText();
