@@ -89,6 +89,7 @@ class DashboardBrowserTest {
         .as("the browser test drives Debian's Chromium: apt-get install chromium chromium-driver")
         .isTrue();
     // Both paths are given, so Selenium Manager never looks for (or downloads) a browser or driver.
+    // en-US: the page formats numbers for the browser's locale, and number() reads en-US.
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
         "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en-US");
