@@ -51,7 +51,7 @@ public final class Deployment {
 
   /** @param clock what quota months, usage days and event timestamps are judged by (tests move it) */
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry, Clock clock) {
-    IngestMeters meters = new IngestMeters(telemetry.registry());
+    IngestMeters meters = new IngestMeters(telemetry.registry(), config.writer().queueCapacity());
     LocalCodec.registerAll(vertx.eventBus());
     int httpInstances = config.http().instances() > 0
         ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

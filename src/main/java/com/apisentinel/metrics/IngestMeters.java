@@ -20,12 +20,15 @@ public final class IngestMeters {
   private final DistributionSummary batchSize;
   private final Timer commit;
 
-  public IngestMeters(MeterRegistry registry) {
+  /** @param queueCapacity the writer's bound, published beside its depth so a dashboard can draw both */
+  public IngestMeters(MeterRegistry registry, int queueCapacity) {
     accepted = outcome(registry, "accepted");
     duplicate = outcome(registry, "duplicate");
     rejected = outcome(registry, "rejected");
     Gauge.builder("sentinel.writer.queue.depth", queueDepth, AtomicInteger::get)
         .description("Events held by the writer: queued plus being committed").register(registry);
+    Gauge.builder("sentinel.writer.queue.capacity", () -> queueCapacity)
+        .description("Events the writer may hold; past it ingest answers 503 overloaded").register(registry);
     batchSize = DistributionSummary.builder("sentinel.writer.batch.size")
         .description("Events per group commit").serviceLevelObjectives(1, 10, 100, 500, 1000, 2000, 5000)
         .register(registry);

@@ -7,8 +7,6 @@ import com.apisentinel.support.RunningServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigResolveOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -236,18 +234,6 @@ class DockerStackTest {
       assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as(panel.path("title").asText()).isLessThanOrEqualTo(24);
     }
     assertThat(ids).hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
-  }
-
-  @Test
-  void queueCapacityOnTheDashboardIsTheServersSetting() {
-    JsonNode override = environment("api-sentinel").path("SENTINEL_WRITER_QUEUE_CAPACITY");
-    int configured = override.isMissingNode()
-        ? ConfigFactory.parseFile(REPO.resolve("config/sentinel.conf").toFile())
-            .resolve(ConfigResolveOptions.noSystem()).getInt("sentinel.writer.queueCapacity")
-        : override.asInt();
-    JsonNode constant = dashboard().path("templating").path("list").get(0);
-    assertThat(constant.path("name").asText()).isEqualTo("queue_capacity");
-    assertThat(constant.path("query").asInt()).isEqualTo(configured);
   }
 
   @Test
