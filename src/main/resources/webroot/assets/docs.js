@@ -124,6 +124,16 @@
       return types.flatMap((type, i) => [i > 0 ? ' or ' : null, ...this.singleType(type, schema)]);
     }
 
+    /** A named simple schema with what it is: "Timestamp: string (date-time)"; anything else as typeText. */
+    describedType(schema) {
+      const target = schema && schema.$ref ? this.resolve(schema) : null;
+      if (target && target.type && !this.hasFields(target)) {
+        const { description, ...plain } = target;
+        return [this.schemaLink(schema.$ref), ': ', ...this.typeText(plain)];
+      }
+      return this.typeText(schema);
+    }
+
     joined(schemas, separator) {
       return schemas.flatMap((part, i) => [i > 0 ? separator : null, ...this.typeText(part)]);
     }
@@ -196,7 +206,7 @@
       const resolved = this.resolve(schema);
       const rules = this.allConstraints(schema);
       return h('div', { class: 'schema' },
-        h('p', { class: 'schema-type' }, h('span', { class: 'type' }, this.typeText(schema)),
+        h('p', { class: 'schema-type' }, h('span', { class: 'type' }, this.describedType(schema)),
           rules.length ? [' · ', this.ruleList(rules)] : null),
         withDescription ? prose(resolved.description) : null,
         this.children(schema, trail));
@@ -261,11 +271,12 @@
       const resolved = this.resolve(field);
       const rules = this.allConstraints(field);
       const nested = this.children(field, trail);
-      const named = field.$ref || (resolved.items && resolved.items.$ref);
+      const alternatives = resolved.oneOf || resolved.anyOf || [];
+      const named = field.$ref || (resolved.items && resolved.items.$ref) || alternatives.some((part) => part.$ref);
       return h('li', { class: 'field' },
         h('div', { class: 'field-head' },
           h('code', { class: 'field-name' }, name), ' ',
-          h('span', { class: 'type' }, this.typeText(field)),
+          h('span', { class: 'type' }, this.describedType(field)),
           required ? h('span', { class: 'badge required' }, 'required') : h('span', { class: 'badge' }, 'optional')),
         rules.length ? h('p', { class: 'field-rules' }, this.ruleList(rules)) : null,
         prose(resolved.description),
@@ -321,7 +332,7 @@
       status.textContent = 'The API reference is loaded.';
       status.classList.add('visually-hidden');
       main.replaceChildren(status, this.overview(info), this.authentication(),
-        groups.map((group) => this.tagSection(group)), this.schemas());
+        ...groups.map((group) => this.tagSection(group)), this.schemas());
       nav.replaceChildren(this.contents(groups));
     }
 
@@ -411,7 +422,7 @@
         return h('tr', null,
           h('th', { scope: 'row' }, h('code', null, p.name)),
           h('td', null, p.in),
-          h('td', null, this.ref.typeText(p.schema)),
+          h('td', null, this.ref.describedType(p.schema)),
           h('td', null, p.required ? 'yes' : 'no'),
           h('td', null, rules.length ? h('p', { class: 'field-rules' }, this.ref.ruleList(rules)) : null,
             prose(p.description), p.example !== undefined ? h('p', null, 'e.g. ', h('code', null, String(p.example))) : null));
@@ -449,7 +460,7 @@
     /** Success bodies are shown open; error bodies (the same Problem everywhere) start folded. */
     schemaDetails(schema, open) {
       const details = h('details', { class: 'schema-details' },
-        h('summary', null, 'Schema: ', this.ref.typeText(schema)),
+        h('summary', null, 'Schema'),
         this.ref.schemaBlock(schema));
       details.open = open;
       return details;
