@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
@@ -40,6 +41,8 @@ public final class HttpVerticle extends VerticleBase {
   static final String METRICS_PATH = "/metrics";
   /** lastUsedAt and request counts are stored this often, for one write per interval instead of one per request. */
   private static final long USAGE_REPORT_MS = 5000;
+  /** How often a stopping verticle looks whether its requests in flight have been answered. */
+  private static final long DRAIN_POLL_MS = 10;
 
   private final SentinelConfig config;
   private final IngestMeters meters;
@@ -53,6 +56,9 @@ public final class HttpVerticle extends VerticleBase {
   private UsageStore usage;
   private long usageTimer;
   private long slowClientTimer;
+  private SlowClientGuard slowClients;
+  /** Set by {@link #stop()}: new requests are answered 503 while those in flight finish. */
+  private boolean draining;
   private Pool pool;
   private Router router;
 
@@ -132,10 +138,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setDecompressionSupported(true)
+        // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first request head is
+        // complete, so a slowloris head could not be timed. HTTP/2 belongs at the TLS proxy.
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> reportUsage());
-    var slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
+    slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
     slowClientTimer = vertx.setPeriodic(SlowClientGuard.SWEEP_MS, id -> slowClients.sweep());
     return Future.all(
             bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
@@ -146,9 +155,17 @@ public final class HttpVerticle extends VerticleBase {
               tiers.evict(m.body().customerId());
             }).completion())
         .compose(v -> server.connectionHandler(slowClients::opened)
-            .requestHandler(slowClients.reading(router))
+            .requestHandler(slowClients.reading(this::route))
             .invalidRequestHandler(ProblemResponder::invalidRequest)
             .listen());
+  }
+
+  private void route(HttpServerRequest request) {
+    if (draining) {
+      ProblemResponder.answerAndClose(request, ProblemResponder.SHUTTING_DOWN);
+    } else {
+      router.handle(request);
+    }
   }
 
   /** What the router serves, as {@code METHOD /path} (path parameters as {@code :name}). */
@@ -170,13 +187,28 @@ public final class HttpVerticle extends VerticleBase {
     return usage.addRequests(counts).onFailure(failure -> requests.restore(counts));
   }
 
-  /** Graceful: stop accepting, let in-flight requests finish (they wait for COMMIT), then close. */
+  /**
+   * Graceful: requests arriving from now on are answered 503 at once (with Connection: close, so
+   * clients retry elsewhere), requests in flight finish (ingest waits for its COMMIT), then the
+   * listener and the connections close. Keeping the listener open meanwhile means a client is told
+   * to retry instead of finding the port closed.
+   */
   @Override
   public Future<?> stop() {
+    draining = true;
     vertx.cancelTimer(usageTimer);
     vertx.cancelTimer(slowClientTimer);
-    return server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    long deadline = System.nanoTime() + config.http().shutdownTimeout().toNanos();
+    return inFlightFinished(deadline)
+        .compose(v -> server.shutdown(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
         .eventually(this::reportUsage)
         .eventually(() -> pool.close());
+  }
+
+  private Future<Void> inFlightFinished(long deadline) {
+    if (!slowClients.busy() || System.nanoTime() >= deadline) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(DRAIN_POLL_MS).compose(v -> inFlightFinished(deadline));
   }
 }

@@ -33,6 +33,8 @@ final class ProblemResponder implements Handler<RoutingContext> {
   static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
   private static final String RETRY_AFTER_SECONDS = "1";
+  static final Problem SHUTTING_DOWN = new Problem(503, "shutting-down", "Shutting down",
+      "this server is shutting down; retry with the same eventIds");
   /** The largest body any endpoint accepts (http.maxBodyBytes): an unread body beyond it is not drained. */
   private final int maxBodyBytes;
 
@@ -135,8 +137,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
     return switch (reply.failureCode()) {
       case Failures.WRITER_QUEUE_FULL -> new Problem(503, "overloaded", "Overloaded",
           "the ingest queue is full; retry with the same eventIds");
-      case Failures.SHUTTING_DOWN -> new Problem(503, "shutting-down", "Shutting down",
-          "this server is shutting down; retry with the same eventIds");
+      case Failures.SHUTTING_DOWN -> SHUTTING_DOWN;
       case Failures.DATA_REJECTED -> new Problem(422, "rejected-by-storage", "Rejected by storage",
           "the storage refused these events; nothing was stored");
       case Failures.UNAUTHENTICATED -> unauthenticated();
@@ -200,6 +201,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
       return;
     }
     String requestId = response.headers().get(ResponseHeaders.X_REQUEST_ID);
+    if (problem.status() == 503) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
     response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .end(problem.toJson(requestId != null ? requestId : ResponseHeaders.newRequestId()).toBuffer())

@@ -50,6 +50,12 @@ final class SlowClientGuard {
     };
   }
 
+  /** Whether some request has been received and not fully answered yet. */
+  boolean busy() {
+    return connections.values().stream()
+        .anyMatch(reading -> reading.request != null && !reading.request.response().ended());
+  }
+
   /** Run every {@link #SWEEP_MS} on the verticle's event loop. */
   void sweep() {
     long now = nanoTime.getAsLong();

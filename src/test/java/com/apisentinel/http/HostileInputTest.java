@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileInputTest {
 
-  /** HTTP/1.1, as SDKs speak it (and Expect: 100-continue cannot follow an h2c upgrade). */
+  /** HTTP/1.1, the only protocol the server speaks (the client would otherwise first try an h2c upgrade). */
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final String ADMIN_TOKEN = "hostile-input-test-admin-token-0123456789";

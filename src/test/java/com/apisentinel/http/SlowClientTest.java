@@ -51,7 +51,7 @@ class SlowClientTest {
       assertThat(readUntilClosed(socket.getInputStream())).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     }
-    assertThat(RUNNING.server().get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(RUNNING.server().get("/health").statusCode()).isEqualTo(200);
   }
 
   @Test

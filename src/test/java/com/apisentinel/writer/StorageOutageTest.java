@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.apisentinel.support.Events;
+import com.apisentinel.support.IngestLoad;
 import com.apisentinel.support.TcpProxy;
 import com.apisentinel.support.TestDatabase;
 import com.apisentinel.support.TestServer;
@@ -121,6 +122,30 @@ class StorageOutageTest {
   private static int writerQueueDepth(TestServer server) {
     JsonObject ready = new JsonObject(server.get("/health/ready").body());
     return ready.getJsonObject("checks").getJsonObject("writer").getInteger("queueDepth");
+  }
+
+  /** Eight SDK-like clients keep sending while the database goes away for a few seconds and comes back. */
+  @Test
+  void anOutageUnderLoadLosesNothingAcknowledgedAndIngestRecoversByItself() throws Exception {
+    try (TestServer server = startThroughProxy(Map.of("sentinel.plans.free.monthlyEvents", 0))) {
+      String apiKey = server.registerApiKey();
+      try (IngestLoad load = IngestLoad.start(server, apiKey, 8)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledged().size() >= 500);
+        proxy.down();
+        await().atMost(Duration.ofSeconds(10)).until(() -> load.refusedWith503() >= 20);
+        assertThat(server.get("/health/ready").statusCode()).isEqualTo(503);
+        Thread.sleep(2000); // the outage lasts: clients keep being refused, none left hanging
+
+        proxy.up();
+        int beforeReturn = load.acknowledged().size();
+        await().atMost(Duration.ofSeconds(15)).until(() -> load.acknowledged().size() >= beforeReturn + 500);
+        load.close();
+        assertThat(load.unexpected()).as("answers other than 202 or 503 + Retry-After").isZero();
+        assertThat(load.hung()).as("requests unanswered after 5 s").isZero();
+        assertThat(IngestLoad.storedAmong(database, load.acknowledged())).isEqualTo(load.acknowledged().size());
+      }
+      assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
