@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -64,7 +65,7 @@ class OpenApiTest {
   private record Operation(String method, String path, JsonNode pathItem, JsonNode node) {
 
     String route() {
-      return method.toUpperCase() + " " + path;
+      return method.toUpperCase(Locale.ROOT) + " " + path;
     }
 
     /** Path-level parameters and the operation's own, with their $refs resolved. */
@@ -72,6 +73,7 @@ class OpenApiTest {
       return Stream.concat(stream(pathItem.path("parameters")), stream(node.path("parameters"))).map(schemas::resolve);
     }
 
+    /** An operation that checks a credential, parameters or a body can refuse them, so it must say how. */
     boolean takesInput() {
       return !node.path("security").isEmpty() || node.has("requestBody") || parameters().findAny().isPresent();
     }
@@ -234,7 +236,7 @@ class OpenApiTest {
 
       assertThat(response.statusCode()).as(failure.method() + " " + failure.path()).isEqualTo(failure.status());
       assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-      assertAnsweredAsDocumented(failure.method().toLowerCase(), failure.path().split("\\?")[0], response);
+      assertAnsweredAsDocumented(failure.method().toLowerCase(Locale.ROOT), failure.path().split("\\?")[0], response);
     }
   }
 
@@ -280,7 +282,7 @@ class OpenApiTest {
   /** The document lists the answer's status for the operation, with the headers it carries and its body's shape. */
   private static void assertAnsweredAsDocumented(String method, String path, HttpResponse<String> answer)
       throws IOException {
-    String what = method.toUpperCase() + " " + path + " → " + answer.statusCode();
+    String what = method.toUpperCase(Locale.ROOT) + " " + path + " → " + answer.statusCode();
     JsonNode documented = schemas.resolve(document.path("paths").path(path).path(method).path("responses")
         .path(Integer.toString(answer.statusCode())));
     assertThat(documented.isMissingNode()).as("the document lists %s", what).isFalse();
