@@ -172,7 +172,9 @@ public final class HttpVerticle extends VerticleBase {
   public List<String> routes() {
     return router.getRoutes().stream()
         .filter(route -> route.getPath() != null && route.methods() != null)
-        .flatMap(route -> route.methods().stream().map(method -> method.name() + " " + route.getPath()))
+        // Vert.x reports a wildcard route's path without its star: put it back.
+        .flatMap(route -> route.methods().stream()
+            .map(method -> method.name() + " " + route.getPath() + (route.isExactPath() ? "" : "*")))
         .distinct()
         .toList();
   }

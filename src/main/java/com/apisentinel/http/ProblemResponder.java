@@ -200,13 +200,14 @@ final class ProblemResponder implements Handler<RoutingContext> {
       request.connection().close();
       return;
     }
-    String requestId = response.headers().get(ResponseHeaders.X_REQUEST_ID);
+    String routed = response.headers().get(ResponseHeaders.X_REQUEST_ID);
+    String requestId = routed != null ? routed : ResponseHeaders.addTo(request);
     if (problem.status() == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
     response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(problem.toJson(requestId != null ? requestId : ResponseHeaders.newRequestId()).toBuffer())
+        .end(problem.toJson(requestId).toBuffer())
         .onComplete(done -> request.connection().close());
   }
 

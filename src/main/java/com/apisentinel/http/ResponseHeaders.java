@@ -3,6 +3,7 @@ package com.apisentinel.http;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -23,16 +24,21 @@ final class ResponseHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String given = ctx.request().getHeader(X_REQUEST_ID);
+    ctx.put(REQUEST_ID_KEY, addTo(ctx.request()));
+    ctx.next();
+  }
+
+  /** Puts the headers on the request's response; returns its request id. Also for answers given outside the router. */
+  static String addTo(HttpServerRequest request) {
+    String given = request.getHeader(X_REQUEST_ID);
     String requestId = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : newRequestId();
-    ctx.put(REQUEST_ID_KEY, requestId);
-    MultiMap headers = ctx.response().headers();
+    MultiMap headers = request.response().headers();
     headers.add(X_REQUEST_ID, requestId)
         .add(X_CONTENT_TYPE_OPTIONS, NOSNIFF)
         .add(HttpHeaders.CACHE_CONTROL, NO_STORE)
         .add(X_FRAME_OPTIONS, DENY)
         .add(REFERRER_POLICY, NO_REFERRER);
-    ctx.next();
+    return requestId;
   }
 
   static String requestId(RoutingContext ctx) {
@@ -41,7 +47,7 @@ final class ResponseHeaders implements Handler<RoutingContext> {
   }
 
   /** Correlation only, not a secret: a fast random value is enough. */
-  static String newRequestId() {
+  private static String newRequestId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
   }

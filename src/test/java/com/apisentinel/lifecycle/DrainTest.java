@@ -54,7 +54,9 @@ class DrainTest {
         });
         assertThat(refused.get().headers().firstValue("Retry-After")).isPresent();
         assertThat(refused.get().headers().firstValue("Connection")).hasValue("close");
-        assertThat(new JsonObject(refused.get().body()).getString("type")).endsWith("/shutting-down");
+        JsonObject problem = new JsonObject(refused.get().body());
+        assertThat(problem.getString("type")).endsWith("/shutting-down");
+        assertThat(refused.get().headers().firstValue("X-Request-Id")).hasValue(problem.getString("requestId"));
         assertThat(stopping).isNotDone();
 
         out.write(body, 10, body.length - 10);
