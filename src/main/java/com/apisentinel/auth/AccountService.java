@@ -43,7 +43,7 @@ final class AccountService {
 
   Future<Customer> updateProfile(AccountCommands.UpdateProfile update) {
     return accounts.updateProfile(update.customerId(), update.companyName(), update.primaryGateway(),
-            update.secondaryGateway())
+            update.secondaryGateway(), update.failover())
         .recover(failure -> Future.failedFuture(failure instanceof AccountStore.SameGatewaysException
             ? new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.INVALID_FIELD,
                 (update.secondaryGateway() != null ? "secondaryGateway" : "primaryGateway")
@@ -74,6 +74,9 @@ final class AccountService {
     }
     if (update.secondaryGateway() != null) {
       changed.add("secondaryGateway");
+    }
+    if (!update.failover().isEmpty()) {
+      changed.add("failover");
     }
     return changed;
   }

@@ -12,12 +12,47 @@ import java.util.Set;
 public final class BodyFields {
 
   private final JsonObject body;
-  private final List<FieldError> errors = new ArrayList<>();
+  private final List<FieldError> errors;
+  /** The path of this object in the body ({@code failover.}), so nested errors name their field in full. */
+  private final String prefix;
 
   public BodyFields(JsonObject body, Set<String> allowed) {
+    this(body, allowed, new ArrayList<>(), "");
+  }
+
+  private BodyFields(JsonObject body, Set<String> allowed, List<FieldError> errors, String prefix) {
     this.body = body;
+    this.errors = errors;
+    this.prefix = prefix;
     body.fieldNames().stream().filter(name -> !allowed.contains(name)).sorted()
-        .forEach(name -> errors.add(new FieldError(name, "is not a known field")));
+        .forEach(name -> fail(name, "is not a known field"));
+  }
+
+  /**
+   * A nested object's fields, whose errors are reported with this object's path.
+   *
+   * @return its fields, or null when absent or not an object (then an error is recorded)
+   */
+  public BodyFields optionalObject(String field, Set<String> allowed) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      fail(field, "must be an object");
+      return null;
+    }
+    return new BodyFields(object, allowed, errors, prefix + field + ".");
+  }
+
+  /** @return the boolean, or null when absent or invalid (then an error is recorded) */
+  public Boolean optionalBoolean(String field) {
+    Object value = body.getValue(field);
+    if (value == null || value instanceof Boolean) {
+      return (Boolean) value;
+    }
+    fail(field, "must be true or false");
+    return null;
   }
 
   public String requiredText(String field, int minLength, int maxLength) {
@@ -68,9 +103,8 @@ public final class BodyFields {
     return number;
   }
 
-
   public void fail(String field, String message) {
-    errors.add(new FieldError(field, message));
+    errors.add(new FieldError(prefix + field, message));
   }
 
   /** Throws {@link InvalidBodyException} (HTTP 422) naming every bad field, if there is one. */

@@ -20,7 +20,7 @@ public final class AccountCommands {
 
   /** Null fields stay as they are. Replies {@link Customer}; fails with INVALID_FIELDS. */
   public record UpdateProfile(UUID customerId, String companyName, String primaryGateway, String secondaryGateway,
-                              String clientAddress, String requestId) {
+                              FailoverSettings.Update failover, String clientAddress, String requestId) {
   }
 
   /** Replies {@link IssuedKey}. */

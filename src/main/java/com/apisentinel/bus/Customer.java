@@ -5,5 +5,5 @@ import java.util.UUID;
 
 /** A customer's profile as the API shows it. */
 public record Customer(UUID id, String email, String companyName, String tier, String primaryGateway,
-                       String secondaryGateway, Instant createdAt, Instant updatedAt) {
+                       String secondaryGateway, FailoverSettings failover, Instant createdAt, Instant updatedAt) {
 }

@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import com.apisentinel.bus.Customer;
+import com.apisentinel.bus.FailoverSettings;
 import com.apisentinel.bus.IssuedKey;
 import com.apisentinel.bus.KeyView;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,14 @@ final class AccountViews {
     return new JsonObject()
         .put("id", c.id().toString()).put("email", c.email()).put("companyName", c.companyName())
         .put("tier", c.tier()).put("primaryGateway", c.primaryGateway()).put("secondaryGateway", c.secondaryGateway())
+        .put("failover", failover(c.failover()))
         .put("createdAt", time(c.createdAt())).put("updatedAt", time(c.updatedAt()));
+  }
+
+  /** The failover settings as the profile and GET /api/v1/sdk/config show them. */
+  static JsonObject failover(FailoverSettings f) {
+    return new JsonObject().put("enabled", f.enabled()).put("onTimeout", f.onTimeout())
+        .put("circuitBreaker", new JsonObject().put("failureThreshold", f.failureThreshold()).put("openMs", f.openMs()));
   }
 
   static JsonObject issuedKey(IssuedKey k) {

@@ -86,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     var accounts = new AccountRoutes(bus);
     var sessions = new SessionRoutes(bus);
     var profile = new ProfileRoutes(bus);
+    var sdk = new SdkRoutes(bus);
     var apiKeys = new KeyRoutes(bus);
     var admin = new AdminRoutes(bus, config.security().adminToken(), config.plans());
     var analytics = new AnalyticsRoutes(new EventQueries(pool));
@@ -125,6 +126,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
     router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
     router.get(UsageRoutes.USAGE_PATH).handler(auth.anyCredential()).handler(usageRoutes::get);
+    router.get(SdkRoutes.CONFIG_PATH).handler(auth.anyCredential()).handler(sdk::config);
     router.get(DocsRoutes.OPENAPI_PATH).handler(docs::openApi);
     router.get(DocsRoutes.DOCS_PATH).handler(WebPages::contentSecurityPolicy).handler(docs::docsPage);
     router.get(WebPages.DASHBOARD_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.dashboard());

@@ -4,6 +4,7 @@ import com.apisentinel.body.BodyFields;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Customer;
+import com.apisentinel.bus.FailoverSettings;
 import com.apisentinel.ingest.Gateway;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -16,7 +17,10 @@ final class ProfileRoutes {
 
   static final String PROFILE_PATH = "/api/v1/customers/profile";
   /** Only these may change; id, email, tier and the rest are refused with 422 (no mass assignment). */
-  private static final Set<String> EDITABLE = Set.of("companyName", "primaryGateway", "secondaryGateway");
+  private static final Set<String> EDITABLE = Set.of("companyName", "primaryGateway", "secondaryGateway", "failover");
+  private static final Set<String> FAILOVER_FIELDS = Set.of("enabled", "onTimeout", "circuitBreaker");
+  private static final Set<String> BREAKER_FIELDS = Set.of("failureThreshold", "openMs");
+  private static final Set<String> ON_TIMEOUT = Set.of(FailoverSettings.LOOKUP, FailoverSettings.RETURN);
 
   private final EventBus bus;
 
@@ -45,13 +49,31 @@ final class ProfileRoutes {
           if (primary != null && primary.equals(secondary)) {
             fields.fail("secondaryGateway", "must differ from primaryGateway");
           }
+          FailoverSettings.Update failover = failover(fields);
           fields.throwIfInvalid("the profile update is invalid");
-          return new AccountCommands.UpdateProfile(customerId, companyName, primary, secondary,
+          return new AccountCommands.UpdateProfile(customerId, companyName, primary, secondary, failover,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
         .compose(update -> bus.<Customer>request(Addresses.AUTH_PROFILE_UPDATE, update, BusCalls.AUTH))
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
+  }
+
+  /** {@code failover: {enabled, onTimeout, circuitBreaker: {failureThreshold, openMs}}}, each part optional. */
+  private static FailoverSettings.Update failover(BodyFields fields) {
+    BodyFields failover = fields.optionalObject("failover", FAILOVER_FIELDS);
+    if (failover == null) {
+      return new FailoverSettings.Update(null, null, null, null);
+    }
+    String onTimeout = failover.optionalText("onTimeout", 1, 16);
+    if (onTimeout != null && !ON_TIMEOUT.contains(onTimeout)) {
+      failover.fail("onTimeout", "must be one of " + ON_TIMEOUT);
+    }
+    BodyFields breaker = failover.optionalObject("circuitBreaker", BREAKER_FIELDS);
+    Long threshold = breaker == null ? null : breaker.optionalInteger("failureThreshold", 1, 1000);
+    Long openMs = breaker == null ? null : breaker.optionalInteger("openMs", 1000, 3_600_000);
+    return new FailoverSettings.Update(failover.optionalBoolean("enabled"), onTimeout,
+        threshold == null ? null : threshold.intValue(), openMs == null ? null : openMs.intValue());
   }
 
   private static String gateway(BodyFields fields, String field) {

@@ -1,6 +1,7 @@
 package com.apisentinel.store;
 
 import com.apisentinel.bus.Customer;
+import com.apisentinel.bus.FailoverSettings;
 import com.apisentinel.bus.IssuedKey;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
@@ -15,7 +16,8 @@ import java.util.UUID;
 public final class AccountStore {
 
   private static final String COLUMNS =
-      "id, email, company_name, tier, primary_gateway, secondary_gateway, created_at, updated_at";
+      "id, email, company_name, tier, primary_gateway, secondary_gateway, failover_enabled, failover_on_timeout, "
+      + "breaker_failure_threshold, breaker_open_ms, created_at, updated_at";
   private static final String INSERT_CUSTOMER = """
       INSERT INTO customers (id, email, email_normalized, password_hash, company_name)
       VALUES ($1, $2, $3, $4, $5)
@@ -29,6 +31,10 @@ public final class AccountStore {
          SET company_name = coalesce($2, company_name),
              primary_gateway = coalesce($3, primary_gateway),
              secondary_gateway = coalesce($4, secondary_gateway),
+             failover_enabled = coalesce($5, failover_enabled),
+             failover_on_timeout = coalesce($6, failover_on_timeout),
+             breaker_failure_threshold = coalesce($7, breaker_failure_threshold),
+             breaker_open_ms = coalesce($8, breaker_open_ms),
              updated_at = now()
        WHERE id = $1
       RETURNING\s""" + COLUMNS;
@@ -92,8 +98,11 @@ public final class AccountStore {
   }
 
   /** Null arguments keep their values; fails with {@link SameGatewaysException}. */
-  public Future<Customer> updateProfile(UUID customerId, String companyName, String primary, String secondary) {
-    return pool.preparedQuery(UPDATE_PROFILE).execute(Tuple.of(customerId, companyName, primary, secondary))
+  public Future<Customer> updateProfile(UUID customerId, String companyName, String primary, String secondary,
+                                        FailoverSettings.Update failover) {
+    Tuple params = Tuple.of(customerId, companyName, primary, secondary, failover.enabled(), failover.onTimeout(),
+        failover.failureThreshold(), failover.openMs());
+    return pool.preparedQuery(UPDATE_PROFILE).execute(params)
         .map(rows -> rows.size() == 0 ? null : customer(rows.iterator().next()))
         .recover(failure -> Future.failedFuture(failure instanceof PgException pg
             && CHECK_VIOLATION.equals(pg.getSqlState()) ? new SameGatewaysException() : failure));
@@ -123,6 +132,8 @@ public final class AccountStore {
   private static Customer customer(Row row) {
     return new Customer(row.getUUID("id"), row.getString("email"), row.getString("company_name"),
         row.getString("tier"), row.getString("primary_gateway"), row.getString("secondary_gateway"),
+        new FailoverSettings(row.getBoolean("failover_enabled"), row.getString("failover_on_timeout"),
+            row.getInteger("breaker_failure_threshold"), row.getInteger("breaker_open_ms")),
         row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
   }
 }

@@ -203,6 +203,7 @@ class OpenApiTest {
 
     for (String path : List.of(EVENTS, "/api/v1/metrics/overview", "/api/v1/metrics/gateways",
         "/api/v1/metrics/timeseries", "/api/v1/metrics/live", "/api/v1/usage", "/api/v1/customers/profile",
+        "/api/v1/sdk/config",
         "/api/v1/keys", "/health", "/health/ready")) {
       HttpResponse<String> response = TestServer.send(request(path).header("Authorization", "Bearer " + accessToken())
           .GET().build());
