@@ -221,13 +221,11 @@ final class Sender implements Runnable {
     if (settings.remoteConfig && !configInFlight && !stopping) {
       wake = earlier(wake, nextConfigPoll);
     }
-    if (inFlight < settings.maxInFlight) {
-      if (!retryQueue.isEmpty()) {
-        wake = earlier(wake, later(retryQueue.peek().dueAt, pausedUntil));
-      }
-      if (batchOpen) {
-        wake = earlier(wake, later(batchOpenedAt + flushIntervalNanos, pausedUntil));
-      }
+    if (inFlight < settings.maxInFlight && !retryQueue.isEmpty()) {
+      wake = earlier(wake, later(retryQueue.peek().dueAt, pausedUntil));
+    }
+    if (unsettled.size() < settings.maxInFlight && batchOpen) {
+      wake = earlier(wake, later(batchOpenedAt + flushIntervalNanos, pausedUntil));
     }
     if (stopping) {
       wake = earlier(wake, stopDeadline);
@@ -250,8 +248,13 @@ final class Sender implements Runnable {
     }
   }
 
+  /**
+   * New batches leave the queue only while fewer than {@code maxInFlight} are unsettled (sent, or
+   * waiting for a retry): while the server is down the queue fills and refuses events, instead of
+   * batches piling up behind it without bound.
+   */
   private void sendQueued(long now) {
-    while (inFlight < settings.maxInFlight && !paused(now)) {
+    while (unsettled.size() < settings.maxInFlight && !paused(now)) {
       EventQueue.Counts counts = queue.counts();
       if (counts.queued == 0) {
         batchOpen = false;
@@ -312,11 +315,13 @@ final class Sender implements Runnable {
       return;
     }
     int status = response.statusCode();
-    if (status >= 200 && status < 300) {
+    if (status == 202) {
       delivered(batch, response.body());
     } else if (status == 413) {
       split(batch);
-    } else if (status == 408 || status == 429 || status >= 500) {
+    } else if (status == 408 || status == 429 || status >= 500 || status < 400) {
+      // Only a 202 acknowledges; another 2xx or a 3xx comes from something in between (a captive
+      // portal, a misrouted proxy), so the events are kept and tried again, never counted as stored.
       long retryAfter = Backoff.retryAfterNanos(response.headers().firstValue("Retry-After"),
           System.currentTimeMillis());
       retry(batch, retryAfter, Receipts.problem(response.body()).describe(status));

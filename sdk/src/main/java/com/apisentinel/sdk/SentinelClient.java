@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -220,14 +221,16 @@ public final class SentinelClient implements AutoCloseable {
       closed = true;
     }
     CompletableFuture<Void> stopped = sender.stop(closeTimeout);
-    if (!sender.isSenderThread()) {
-      try {
-        stopped.get(closeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-        LOG.log(System.Logger.Level.WARNING, "the API Sentinel sender did not stop in time", e);
-      }
+    if (sender.isSenderThread()) {
+      stopped.thenRun(this::releaseResources); // called from a listener: the sender finishes after it returns
+      return;
+    }
+    try {
+      stopped.get(closeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "the API Sentinel sender did not stop in time", e);
     }
     releaseResources();
   }

@@ -128,8 +128,14 @@ final class Spool implements AutoCloseable {
     CRC32C crc = new CRC32C();
     crc.update(record);
     buffer.putInt(record.length).putInt((int) crc.getValue()).put(record).flip();
-    while (buffer.hasRemaining()) {
-      current.channel.write(buffer);
+    try {
+      while (buffer.hasRemaining()) {
+        current.channel.write(buffer);
+      }
+    } catch (IOException e) {
+      // A partial record (a full disk, say) ends this segment for the reader: later records go to a new one.
+      current.size = segmentBytes;
+      throw e;
     }
     current.size += HEADER + record.length;
     current.pending++;

@@ -129,6 +129,18 @@ class ReportingTest {
   }
 
   @Test
+  void onlyA202AcknowledgesAnotherSuccessStatusIsRetried() throws Exception {
+    server.script((n, ids) -> n == 1 ? new Answer(200, Map.of(), "<html>captive portal</html>") : null);
+    try (SentinelClient client = client().build()) {
+      ids("p-", 3).forEach(id -> client.track(event(id)));
+      client.flush().get(10, TimeUnit.SECONDS);
+      assertThat(server.received()).hasSize(2);
+      assertThat(client.stats().retries()).isEqualTo(1);
+      assertThat(client.stats().accepted()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void retryAfterHoldsBackEveryBatchUntilItHasPassed() throws Exception {
     server.script((n, ids) -> n == 1 ? Answer.problem(429, "rate-limited", Map.of("Retry-After", "2")) : null);
     try (SentinelClient client = client().maxBatchEvents(1).build()) {
@@ -228,6 +240,24 @@ class ReportingTest {
       release.countDown();
       client.flush().get(10, TimeUnit.SECONDS);
       assertThat(server.stored()).hasSize(15);
+    }
+  }
+
+  @Test
+  void anOutageHoldsAtMostTheQueueAndTheBatchesInFlight() {
+    try (SentinelClient client = SentinelClient.builder().apiKey("sk_live_test").endpoint(unreachable())
+        .remoteConfig(false, Duration.ofMinutes(1)).closeTimeout(Duration.ofMillis(100)).maxQueue(100, 1 << 20)
+        .maxBatchEvents(10).maxInFlightBatches(2).flushInterval(Duration.ofMillis(1))
+        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
+      for (int i = 0; i < 3000; i++) {
+        client.track(event("o-" + i));
+        if (i % 100 == 0) {
+          await().pollDelay(Duration.ofMillis(20)).until(() -> true); // the sender gets time to fail batches
+        }
+      }
+      assertThat(client.stats().retries()).as("the sender kept trying").isPositive();
+      assertThat(client.stats().tracked()).isLessThanOrEqualTo(100 + 2 * 10);
+      assertThat(client.stats().tracked() + client.stats().dropped()).isEqualTo(3000);
     }
   }
 
