@@ -38,8 +38,7 @@ public final class StoppedServerMemory {
           long live = liveHeap(memory) - baseline;
           peak = Math.max(peak, live);
           SentinelStats s = client.stats();
-          System.out.printf("t=%3ds live heap above baseline %.1f MiB, queued=%d (%.1f MiB bound) dropped=%d retries=%d%n",
-              (i + 1) / rate, live / 1048576.0, s.queued(), s.queuedBytes() / 1048576.0, s.dropped(), s.retries());
+          System.out.printf("t=%3ds live heap above baseline %.1f MiB, %s%n", (i + 1) / rate, live / 1048576.0, s);
         }
       }
       System.out.printf("RESULT %d s at %d/s with the server down: peak live heap above baseline %.1f MiB; "
