@@ -16,7 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EventQueue {
 
   /** What {@link #offer} did. */
-  enum Offer { ADDED, ADDED_WAKE_SENDER, FULL, SPOOL_FAILED_ADDED }
+  enum Offer { ADDED, ADDED_WAKE_SENDER, FULL, SPOOL_FAILED_ADDED, CLOSED }
+
+  /** What {@link #offerRestored} did. */
+  enum Restore { ADDED, NO_ROOM, NEVER_FITS }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final PaymentEvent[] events;
@@ -31,6 +34,8 @@ final class EventQueue {
   private long nextSeq;
   private long tracked;
   private long droppedFull;
+  /** Set when the sender has finished: nothing offered afterwards would ever be sent. */
+  private boolean closed;
   /** The sender asks to be woken when the queue holds a batch's worth (events or bytes). */
   private volatile int wakeAtEvents;
   private volatile long wakeAtBytes;
@@ -52,6 +57,9 @@ final class EventQueue {
   Offer offer(PaymentEvent event, byte[] spoolRecord) {
     lock.lock();
     try {
+      if (closed) {
+        return Offer.CLOSED;
+      }
       if (count == events.length || bytes + event.sizeBound() > maxBytes) {
         droppedFull++;
         return Offer.FULL;
@@ -73,15 +81,18 @@ final class EventQueue {
     }
   }
 
-  /** Adds an event read back from the spool of an earlier run, if there is room. */
-  boolean offerRestored(PaymentEvent event, long segment) {
+  /** Adds an event read back from the spool of an earlier run while the queue is less than half full. */
+  Restore offerRestored(PaymentEvent event, long segment) {
+    if (event.sizeBound() > maxBytes / 2) {
+      return Restore.NEVER_FITS;
+    }
     lock.lock();
     try {
-      if (count == events.length || bytes + event.sizeBound() > maxBytes) {
-        return false;
+      if (closed || count >= events.length / 2 || bytes + event.sizeBound() > maxBytes / 2) {
+        return Restore.NO_ROOM;
       }
       add(event, segment);
-      return true;
+      return Restore.ADDED;
     } finally {
       lock.unlock();
     }
@@ -141,9 +152,15 @@ final class EventQueue {
     }
   }
 
-  /** Empties the queue (at close, when what is left cannot be sent in time). */
-  Batch takeAll() {
-    return take(Integer.MAX_VALUE, Long.MAX_VALUE);
+  /** Refuses every later offer and takes what is left (when the sender finishes). */
+  Batch closeAndTakeAll() {
+    lock.lock();
+    try {
+      closed = true;
+      return take(Integer.MAX_VALUE, Long.MAX_VALUE);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The sequence number of the oldest queued event, or {@link #nextSeq()} when empty. */

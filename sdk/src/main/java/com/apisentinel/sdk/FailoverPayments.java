@@ -28,6 +28,12 @@ import java.util.Set;
  *       reconcile, and does not fail over.</li>
  *   <li>Each gateway has a circuit breaker: after N consecutive failures payments skip it and go
  *       straight to the other gateway for a cool-down, then one payment probes it.</li>
+ *   <li>A payment with your own id cannot run twice at once in this client (the second call throws
+ *       {@link IllegalStateException}), and repeating one whose outcome was {@link PaymentOutcome#UNKNOWN}
+ *       goes to the gateway of that attempt only, under the same key: the two gateways share no
+ *       idempotency, so that gateway is the only place a repeat cannot charge twice. This memory is
+ *       the client's (the last 10,000 unknown outcomes): after a restart, reconcile unknown payments
+ *       with the gateway first. The server keeps the first report of a payment id.</li>
  * </ol>
  * Every payment reports its event through the client's {@link SentinelClient#track}: the gateways,
  * the outcome, the amount (from {@link PaymentRequest.Builder#amount} or the adapter's
@@ -41,6 +47,7 @@ public final class FailoverPayments {
   static final Set<String> KNOWN_GATEWAYS = Set.of("stripe", "paypal", "braintree", "square", "razorpay", "adyen",
       "custom");
 
+  private static final System.Logger LOG = System.getLogger("com.apisentinel.sdk");
   private final SentinelClient client;
   private final Gateway first;
   private final Gateway second;
@@ -85,11 +92,39 @@ public final class FailoverPayments {
    * @return how the payment ended
    */
   public PaymentResult postWithFailover(PaymentRequest request) {
+    String own = request.paymentId();
+    if (own == null) {
+      return pay(request, null);
+    }
+    if (!client.repeats().begin(own)) {
+      throw new IllegalStateException("payment " + own + " is already in progress");
+    }
+    PaymentResult result = null;
+    try {
+      result = pay(request, client.repeats().pinnedGateway(own));
+      return result;
+    } finally {
+      client.repeats().end(own, result);
+    }
+  }
+
+  /** One run; a repeat of a payment whose outcome was unknown goes to that gateway alone. */
+  private PaymentResult pay(PaymentRequest request, String pinnedGateway) {
     RemoteConfig remote = client.remoteConfig();
     Gateway[] order = order(remote);
-    FailoverRun run = new FailoverRun(request, order[0], order[1], options, remote, client::breaker);
+    if (pinnedGateway != null && pinnedGateway.equals(order[1].name())) {
+      order = new Gateway[] {order[1], order[0]};
+    }
+    FailoverRun run = new FailoverRun(request, order[0], order[1], options, remote, client::breaker,
+        pinnedGateway == null);
     PaymentResult result = run.execute();
-    client.track(run.event(result));
+    try {
+      client.track(run.event(result));
+    } catch (RuntimeException e) {
+      // An adapter's amountOf or a metadata value's toString failed: the payment itself is done and
+      // must be returned, or the app might repeat it with a new id and charge twice.
+      LOG.log(System.Logger.Level.WARNING, "payment " + result.paymentId() + " could not be reported", e);
+    }
     return result;
   }
 

@@ -25,8 +25,12 @@ final class FailoverRun {
   /** What the primary's lookup said after an unknown outcome, so that it is asked once. */
   private ChargeStatus primaryLookup;
 
+  /** False for a repeat pinned to one gateway: nothing may be tried elsewhere. */
+  private final boolean failoverAllowed;
+
   FailoverRun(PaymentRequest request, Gateway primary, Gateway secondary, FailoverOptions options,
-              RemoteConfig remote, Function<String, CircuitBreaker> breakers) {
+              RemoteConfig remote, Function<String, CircuitBreaker> breakers, boolean failoverAllowed) {
+    this.failoverAllowed = failoverAllowed;
     this.request = request;
     this.primary = primary;
     this.secondary = secondary;
@@ -37,7 +41,7 @@ final class FailoverRun {
   }
 
   PaymentResult execute() {
-    boolean failoverEnabled = options.enabled(remote);
+    boolean failoverEnabled = failoverAllowed && options.enabled(remote);
     PaymentResult.Attempt first = skipPrimary(failoverEnabled) ? skipped(primary) : call(primary);
     if (!failoverEnabled || !mayFailOver(first)) {
       return finish(primary, false, first);
@@ -151,7 +155,7 @@ final class FailoverRun {
 
   /** The event this payment reports: the payment id is its event id, so a repeated payment reports once. */
   PaymentEvent event(PaymentResult result) {
-    Amount amount = request.amount() != null ? request.amount() : primary.amountOf(request.data());
+    Amount amount = request.amount() != null ? request.amount() : amountFromData();
     if (amount == null) {
       amount = Amount.of(0, "XXX"); // ISO 4217's "no currency": the adapter could not read the amount
     }
@@ -171,6 +175,14 @@ final class FailoverRun {
       event.metadata(request.metadata());
     }
     return event.build();
+  }
+
+  private Amount amountFromData() {
+    try {
+      return primary.amountOf(request.data());
+    } catch (RuntimeException adapterBug) {
+      return null;
+    }
   }
 
   private String idempotencyKey(Gateway gateway) {

@@ -21,6 +21,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -38,6 +42,8 @@ import javax.net.ssl.SSLHandshakeException;
 public final class HttpGateway implements Gateway {
 
   static final Set<Integer> DEFAULT_NOT_PROCESSED = Set.of(503);
+  /** Lets the HTTP client's own timeout, which says more, fire before the overall wait gives up. */
+  private static final long TIMEOUT_MARGIN_MS = 100;
   private static final String USER_AGENT = "api-sentinel-java/" + SentinelClient.VERSION;
 
   private final String name;
@@ -109,25 +115,47 @@ public final class HttpGateway implements Gateway {
     return send(http.build());
   }
 
+  /**
+   * Sends and waits at most the timeout in all: the JDK's request timeout ends when the answer's head
+   * arrives, so a body that stalls after it is cut off by this wait.
+   */
   private GatewayResponse send(HttpRequest request) throws GatewayException {
+    CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, BoundedBody.handler(maxResponseBytes));
     try {
-      HttpResponse<byte[]> response = http.send(request, BoundedBody.handler(maxResponseBytes));
+      HttpResponse<byte[]> response = call.get(timeout.toMillis() + TIMEOUT_MARGIN_MS, TimeUnit.MILLISECONDS);
       return new GatewayResponse(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8),
           response.headers().map());
-    } catch (HttpConnectTimeoutException e) {
-      throw GatewayException.notSent("connect_timeout", "no connection to " + name + " within the connect timeout", e);
-    } catch (ConnectException e) {
-      throw GatewayException.notSent("connection_refused", "could not connect to " + name + ": " + e, e);
-    } catch (SSLHandshakeException e) {
-      throw GatewayException.notSent("tls_failure", "TLS handshake with " + name + " failed: " + e.getMessage(), e);
-    } catch (HttpTimeoutException e) {
-      throw GatewayException.outcomeUnknown("timeout", name + " did not answer within " + timeout.toMillis() + " ms", e);
-    } catch (IOException e) {
-      throw GatewayException.outcomeUnknown("connection_lost", "the connection to " + name + " failed: " + e, e);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause());
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw timedOut(e);
     } catch (InterruptedException e) {
+      call.cancel(true);
       Thread.currentThread().interrupt();
       throw GatewayException.outcomeUnknown("interrupted", "interrupted while waiting for " + name, e);
     }
+  }
+
+  /** Whether the request can have reached the gateway decides everything: see {@link GatewayException}. */
+  private GatewayException failure(Throwable e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return GatewayException.notSent("connect_timeout", "no connection to " + name + " within the connect timeout", e);
+    }
+    if (e instanceof ConnectException) {
+      return GatewayException.notSent("connection_refused", "could not connect to " + name + ": " + e, e);
+    }
+    if (e instanceof SSLHandshakeException) {
+      return GatewayException.notSent("tls_failure", "TLS handshake with " + name + " failed: " + e.getMessage(), e);
+    }
+    if (e instanceof HttpTimeoutException) {
+      return timedOut(e);
+    }
+    return GatewayException.outcomeUnknown("connection_lost", "the call to " + name + " failed: " + e, e);
+  }
+
+  private GatewayException timedOut(Throwable e) {
+    return GatewayException.outcomeUnknown("timeout", name + " did not answer within " + timeout.toMillis() + " ms", e);
   }
 
   @Override

@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -81,7 +82,7 @@ final class Sender implements Runnable {
   private final HttpClient http;
   private final SafeListener listener;
   private final Backoff backoff;
-  private final FlushTracker flushes = new FlushTracker();
+  private final FlushTracker flushes;
   private final ConcurrentLinkedQueue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final BatchEncoder encoder = new BatchEncoder();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -94,7 +95,8 @@ final class Sender implements Runnable {
   final AtomicLong failed = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
   final AtomicLong restored = new AtomicLong();
-  final AtomicLong droppedAtClose = new AtomicLong();
+  /** Events the sender could not send: unsent when it finished (no spool), or spooled ones too large to restore. */
+  final AtomicLong dropped = new AtomicLong();
 
   // Confined to the sender thread from here on.
   /** Batches sent or waiting to be retried, by first sequence number: the lowest bounds what is settled. */
@@ -116,7 +118,8 @@ final class Sender implements Runnable {
   private volatile long stopDeadline;
 
   Sender(Settings settings, EventQueue queue, Spool spool, HttpClient http, SafeListener listener, Backoff backoff,
-         String threadName) {
+         Executor callbacks, String threadName) {
+    this.flushes = new FlushTracker(callbacks);
     this.settings = settings;
     this.queue = queue;
     this.spool = spool;
@@ -285,8 +288,9 @@ final class Sender implements Runnable {
     try {
       body = encoder.gzip(batch.events);
     } catch (RuntimeException e) {
-      // Not expected (the events were checked when built), but one bad batch must not stop the sender.
-      refused(batch, 0, new Receipts.Problem("encoding", "could not encode the batch: " + e, Map.of()));
+      // A value Jackson cannot write (a metadata map with a null key, say): halve the batch until the
+      // one bad event is alone, and refuse only that one.
+      split(batch, "the SDK could not encode the event: " + e);
       return;
     }
     HttpRequest request = HttpRequest.newBuilder(settings.eventsUri)
@@ -301,7 +305,8 @@ final class Sender implements Runnable {
         .build();
     inFlight++;
     try {
-      http.sendAsync(request, BoundedBody.handler(RECEIPT_LIMIT))
+      // The request timeout ends at the answer's head; a body that stalls after it is cut off here.
+      http.sendAsync(request, BoundedBody.handler(RECEIPT_LIMIT)).orTimeout(bodyDeadlineMillis(), TimeUnit.MILLISECONDS)
           .whenComplete((response, error) -> deliver(() -> answered(batch, response, error)));
     } catch (RuntimeException e) {
       answered(batch, null, e);
@@ -318,7 +323,7 @@ final class Sender implements Runnable {
     if (status == 202) {
       delivered(batch, response.body());
     } else if (status == 413) {
-      split(batch);
+      split(batch, "the event is larger than the server accepts (413)");
     } else if (status == 408 || status == 429 || status >= 500 || status < 400) {
       // Only a 202 acknowledges; another 2xx or a 3xx comes from something in between (a captive
       // portal, a misrouted proxy), so the events are kept and tried again, never counted as stored.
@@ -388,11 +393,11 @@ final class Sender implements Runnable {
     listener.retrying(batch.size(), reason, Duration.ofNanos(delay));
   }
 
-  /** 413: the halves go again at once (a single event that is too large is refused for good). */
-  private void split(Batch batch) {
+  /** The halves go again at once; a single event is refused for good, for {@code reason}. */
+  private void split(Batch batch, String reason) {
     if (batch.size() == 1) {
       rejected.incrementAndGet();
-      listener.rejected(batch.events[0], List.of("the event is larger than the server accepts (413)"));
+      listener.rejected(batch.events[0], List.of(reason));
       settle(batch);
       return;
     }
@@ -426,15 +431,15 @@ final class Sender implements Runnable {
     if (spool == null) {
       return;
     }
-    try {
-      for (long segment : batch.segments) {
-        if (segment != Spool.NONE) {
+    for (long segment : batch.segments) {
+      if (segment != Spool.NONE) {
+        try {
           spool.settle(segment);
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "could not trim the spool; its settled events will be sent "
+              + "again after a restart (the server keeps one copy)", e);
         }
       }
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not remove settled events from the spool; they will be sent "
-          + "again after a restart (the server keeps one copy)", e);
     }
   }
 
@@ -443,7 +448,10 @@ final class Sender implements Runnable {
       return;
     }
     try {
-      restored.addAndGet(spool.restoreInto(queue));
+      restored.addAndGet(spool.restoreInto(queue, event -> {
+        dropped.incrementAndGet();
+        listener.dropped(event, DropReason.TOO_LARGE);
+      }));
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "could not read the spool of an earlier run", e);
     }
@@ -456,11 +464,22 @@ final class Sender implements Runnable {
     configInFlight = true;
     HttpRequest.Builder request = HttpRequest.newBuilder(settings.configUri).timeout(settings.requestTimeout)
         .header("Authorization", settings.authorization).header("User-Agent", USER_AGENT).GET();
-    if (configEtag != null) {
-      request.header("If-None-Match", configEtag);
+    try {
+      if (configEtag != null) {
+        request.header("If-None-Match", configEtag);
+      }
+      http.sendAsync(request.build(), BoundedBody.handler(CONFIG_LIMIT))
+          .orTimeout(bodyDeadlineMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((response, error) -> deliver(() -> configAnswered(response)));
+    } catch (RuntimeException e) {
+      configAnswered(null); // an ETag the HTTP client refuses, say: ask again at the next interval
+      configEtag = null;
     }
-    http.sendAsync(request.build(), BoundedBody.handler(CONFIG_LIMIT))
-        .whenComplete((response, error) -> deliver(() -> configAnswered(response)));
+  }
+
+  /** How long a request may take with its body: the request timeout for the head, as long again for the body. */
+  private long bodyDeadlineMillis() {
+    return 2 * settings.requestTimeout.toMillis();
   }
 
   private void configAnswered(HttpResponse<byte[]> response) {
@@ -498,14 +517,14 @@ final class Sender implements Runnable {
     List<Batch> left = new ArrayList<>(unsettled.values());
     unsettled.clear();
     retryQueue.clear();
-    Batch queued = queue.takeAll();
+    Batch queued = queue.closeAndTakeAll();
     if (queued != null) {
       left.add(queued);
     }
     for (Batch batch : left) {
       flushes.givenUp(batch.firstSeq, batch.endSeq());
       if (spool == null) {
-        droppedAtClose.addAndGet(batch.size());
+        dropped.addAndGet(batch.size());
         for (PaymentEvent event : batch.events) {
           listener.dropped(event, DropReason.UNSENT_AT_CLOSE);
         }

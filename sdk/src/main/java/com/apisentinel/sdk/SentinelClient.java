@@ -56,11 +56,14 @@ public final class SentinelClient implements AutoCloseable {
   private final Spool spool;
   private final SafeListener listener;
   private final ExecutorService httpThreads;
+  /** Completes flush futures, so that code the app chains on them never runs on the sender thread. */
+  private final ExecutorService callbacks;
   private final HttpClient http;
   private final boolean ownHttpClient;
   private final long maxEventBytes;
   private final Duration closeTimeout;
   private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final RepeatGuard repeats = new RepeatGuard();
   private final LongAdder droppedAtTrack = new LongAdder();
   private volatile boolean closed;
 
@@ -81,8 +84,9 @@ public final class SentinelClient implements AutoCloseable {
     Sender.Settings settings = new Sender.Settings(b.endpoint, b.apiKey, "sdk-" + id, b.maxBatchEvents,
         b.explicitBatchEvents, b.maxBatchBytes, b.flushInterval, b.explicitFlushInterval, b.maxInFlightBatches,
         b.requestTimeout, b.remoteConfig, b.configRefreshInterval);
+    this.callbacks = Executors.newSingleThreadExecutor(daemonThreads("api-sentinel-callbacks-" + id));
     this.sender = new Sender(settings, queue, spool, http, listener,
-        new Backoff(b.retryBase, b.retryMax, b.maxRetryAfter), "api-sentinel-sender-" + id);
+        new Backoff(b.retryBase, b.retryMax, b.maxRetryAfter), callbacks, "api-sentinel-sender-" + id);
     sender.start();
   }
 
@@ -119,6 +123,8 @@ public final class SentinelClient implements AutoCloseable {
         case FULL:
           listener.dropped(event, DropReason.QUEUE_FULL);
           return false;
+        case CLOSED:
+          return drop(event, DropReason.CLIENT_CLOSED);
         case ADDED_WAKE_SENDER:
           sender.wake();
           return true;
@@ -143,9 +149,12 @@ public final class SentinelClient implements AutoCloseable {
   /**
    * Sends everything queued now, without waiting for the batch interval. The future completes when
    * every event tracked before this call is acknowledged by the server (stored, duplicate, rejected
-   * or conflict); exceptionally with {@link SentinelDeliveryException} when some were given up or
-   * still unsent when the client closed. It waits as long as the server is unreachable: bound the
-   * wait with {@code get(timeout)}.
+   * or conflict); exceptionally with {@link SentinelDeliveryException} when some of them were given up
+   * after the call (refused for good, or unsent when the client closed). It waits as long as the
+   * server is unreachable: bound the wait with {@code get(timeout)}. It completes on an SDK thread of
+   * its own, never on the sender's, so code chained on it cannot stop delivery (but should not block:
+   * chain a second flush with {@code thenCompose}, not {@code join}). At most 10,000 flushes wait at
+   * once; beyond that it fails at once.
    *
    * @return the future
    */
@@ -160,7 +169,7 @@ public final class SentinelClient implements AutoCloseable {
    */
   public SentinelStats stats() {
     EventQueue.Counts counts = queue.counts();
-    long dropped = counts.droppedFull + droppedAtTrack.sum() + sender.droppedAtClose.get();
+    long dropped = counts.droppedFull + droppedAtTrack.sum() + sender.dropped.get();
     return new SentinelStats(counts.tracked, sender.accepted.get(), sender.duplicates.get(), sender.rejected.get(),
         sender.conflicts.get(), sender.failed.get(), dropped, sender.retries.get(), sender.restored.get(),
         counts.queued, counts.queuedBytes);
@@ -202,6 +211,11 @@ public final class SentinelClient implements AutoCloseable {
     return new FailoverPayments(this, primary, secondary, options);
   }
 
+  /** Payments with the app's own ids, shared by every {@link FailoverPayments} of this client. */
+  RepeatGuard repeats() {
+    return repeats;
+  }
+
   /** One breaker per gateway name, shared by every {@link FailoverPayments} of this client. */
   CircuitBreaker breaker(String gateway) {
     return breakers.computeIfAbsent(gateway, name -> new CircuitBreaker(System::nanoTime));
@@ -221,21 +235,33 @@ public final class SentinelClient implements AutoCloseable {
       closed = true;
     }
     CompletableFuture<Void> stopped = sender.stop(closeTimeout);
-    if (sender.isSenderThread()) {
-      stopped.thenRun(this::releaseResources); // called from a listener: the sender finishes after it returns
-      return;
+    if (!sender.isSenderThread()) { // called from a listener, the sender finishes after it returns
+      awaitUninterruptibly(stopped, closeTimeout.plusSeconds(1));
     }
-    try {
-      stopped.get(closeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
+    // The threads and files go once the sender is done with them, whenever that is.
+    stopped.whenComplete((done, error) -> releaseResources());
+  }
+
+  /** close() delivers for its whole timeout even on an interrupted thread; the interrupt is kept. */
+  private static void awaitUninterruptibly(CompletableFuture<Void> future, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean interrupted = false;
+    while (!future.isDone() && deadline - System.nanoTime() > 0) {
+      try {
+        future.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | TimeoutException e) {
+        break;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.log(System.Logger.Level.WARNING, "the API Sentinel sender did not stop in time", e);
     }
-    releaseResources();
   }
 
   private void releaseResources() {
+    callbacks.shutdown(); // after the completions already handed to it
     if (ownHttpClient) {
       shutdownHttpClient();
       httpThreads.shutdownNow();
@@ -502,6 +528,7 @@ public final class SentinelClient implements AutoCloseable {
         throw new IllegalStateException("maxBatchEvents (" + maxBatchEvents + ") exceeds the queue's "
             + maxQueueEvents + " events");
       }
+      validate();
       Spool spool = null;
       if (spoolDirectory != null) {
         try {
@@ -510,7 +537,43 @@ public final class SentinelClient implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
       }
-      return new SentinelClient(this, spool);
+      try {
+        return new SentinelClient(this, spool);
+      } catch (RuntimeException e) {
+        closeQuietly(spool); // the directory must not stay locked by a client that never started
+        throw e;
+      }
+    }
+
+    private void validate() {
+      requirePositive(flushInterval, "flushInterval");
+      requirePositive(retryBase, "retryBackoff base");
+      requirePositive(retryMax, "retryBackoff max");
+      requirePositive(connectTimeout, "connect timeout");
+      requirePositive(requestTimeout, "request timeout");
+      requirePositive(configRefreshInterval, "config refresh interval");
+      if (retryMax.compareTo(retryBase) < 0) {
+        throw new IllegalStateException("retryBackoff max is below its base");
+      }
+      if (maxRetryAfter.isNegative() || closeTimeout.isNegative()) {
+        throw new IllegalStateException("maxRetryAfter and closeTimeout must not be negative");
+      }
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+      if (duration.isZero() || duration.isNegative()) {
+        throw new IllegalStateException(name + " must be positive");
+      }
+    }
+
+    private static void closeQuietly(Spool spool) {
+      if (spool != null) {
+        try {
+          spool.close();
+        } catch (IOException ignored) {
+          // The failure that matters is the one being thrown.
+        }
+      }
     }
 
     private static int positive(int value, String name) {

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Hears what happens to tracked events, for logs, metrics or alerts in the app. Every method has
  * an empty default, so implement only what you need. Methods run on the SDK's sender thread, except
- * {@link #dropped} for a full queue, which runs on the thread that called {@code track}: keep them
- * short and never block. An exception thrown here is caught and ignored.
+ * {@link #dropped} when {@code track} refuses an event and {@link #spoolFailed}, which run on the
+ * thread that called {@code track}: keep them short and never block. An exception thrown here is
+ * caught and ignored.
  */
 public interface SentinelListener {
 

@@ -1,9 +1,10 @@
 package com.apisentinel.sdk;
 
 /**
- * A snapshot of a client's counters since it was built. Every tracked event ends in exactly one of
- * accepted, duplicates, rejected, conflicts, failed, dropped (at close) or is still pending
- * (queued or in flight): nothing disappears without being counted.
+ * A snapshot of a client's counters since it was built. Every event tracked (or restored from a
+ * spool) ends in exactly one of accepted, duplicates, rejected, conflicts, failed or dropped, or is
+ * still pending (queued or in flight): nothing disappears without being counted. An event dropped at
+ * close was not acknowledged; if it was in flight, the server may still have stored it.
  */
 public final class SentinelStats {
 

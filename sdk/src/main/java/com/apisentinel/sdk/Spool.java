@@ -1,5 +1,6 @@
 package com.apisentinel.sdk;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,6 +17,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -55,7 +57,8 @@ final class Spool implements AutoCloseable {
   private static final class Segment {
     final long id;
     final Path path;
-    FileChannel channel;
+    /** Written with classic stream I/O: an interrupted app thread cannot close it for everyone, as it would a channel. */
+    FileOutputStream out;
     long size;
     /** Records appended or read back and not settled yet. */
     long pending;
@@ -94,7 +97,12 @@ final class Spool implements AutoCloseable {
       throw new IOException("spool directory " + dir + " is in use by another SentinelClient");
     }
     Spool spool = new Spool(dir, lockChannel, lock, segmentBytes);
-    spool.findBacklog();
+    try {
+      spool.findBacklog();
+    } catch (IOException | RuntimeException e) {
+      spool.close();
+      throw e;
+    }
     return spool;
   }
 
@@ -127,11 +135,9 @@ final class Spool implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(HEADER + record.length);
     CRC32C crc = new CRC32C();
     crc.update(record);
-    buffer.putInt(record.length).putInt((int) crc.getValue()).put(record).flip();
+    buffer.putInt(record.length).putInt((int) crc.getValue()).put(record);
     try {
-      while (buffer.hasRemaining()) {
-        current.channel.write(buffer);
-      }
+      current.out.write(buffer.array()); // one write(2): a crash leaves whole records, or a torn last one
     } catch (IOException e) {
       // A partial record (a full disk, say) ends this segment for the reader: later records go to a new one.
       current.size = segmentBytes;
@@ -142,14 +148,16 @@ final class Spool implements AutoCloseable {
     return current.id;
   }
 
+  /** A new current segment; when the file cannot be created, the old one stays current (full) and the next append tries again. */
   private void roll() throws IOException {
+    Segment next = new Segment(nextId, path(nextId));
+    next.out = new FileOutputStream(next.path.toFile(), true);
+    nextId++;
+    segments.put(next.id, next);
     Segment previous = current;
-    current = new Segment(nextId++, path(nextId - 1));
-    current.channel = FileChannel.open(current.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
-    segments.put(current.id, current);
+    current = next;
     if (previous != null) {
-      previous.channel.close();
+      previous.out.close();
       previous.fullyRead = true;
       deleteIfSettled(previous);
     }
@@ -166,7 +174,7 @@ final class Spool implements AutoCloseable {
       if (segment.pending == 0) {
         // Everything written so far is settled: start the file over rather than open a new one on
         // an app thread at the next track.
-        segment.channel.truncate(0);
+        segment.out.getChannel().truncate(0);
         segment.size = 0;
       }
     } else {
@@ -182,25 +190,43 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Moves backlog events into the queue while it has room; returns how many. The one event that
-   * did not fit is kept for the next call.
+   * Moves backlog events into the queue while the queue is less than half full, so that events the
+   * app tracks now keep room too; returns how many. The event that did not fit waits for the next
+   * call; one that could never fit the queue goes to {@code unfit}. Called by the sender only, and
+   * never holding this monitor while it takes the queue's lock: {@link #append} takes them the other
+   * way round.
    */
-  synchronized int restoreInto(EventQueue queue) throws IOException {
+  int restoreInto(EventQueue queue, Consumer<PaymentEvent> unfit) throws IOException {
     int restored = 0;
     while (true) {
-      if (unplaced == null) {
-        unplaced = nextBacklogEvent();
+      PaymentEvent event;
+      Segment from;
+      synchronized (this) {
+        if (unplaced == null) {
+          unplaced = nextBacklogEvent();
+        }
         if (unplaced == null) {
           return restored;
         }
+        event = unplaced;
+        from = backlog.peekFirst();
+        from.pending++; // held while offered, so the segment cannot be deleted meanwhile
       }
-      Segment from = backlog.peekFirst();
-      if (!queue.offerRestored(unplaced, from.id)) {
-        return restored;
+      EventQueue.Restore result = queue.offerRestored(event, from.id);
+      synchronized (this) {
+        if (result != EventQueue.Restore.ADDED) {
+          from.pending--;
+        }
+        if (result == EventQueue.Restore.NO_ROOM) {
+          return restored;
+        }
+        unplaced = null;
       }
-      from.pending++;
-      unplaced = null;
-      restored++;
+      if (result == EventQueue.Restore.ADDED) {
+        restored++;
+      } else {
+        unfit.accept(event);
+      }
     }
   }
 
@@ -258,7 +284,7 @@ final class Spool implements AutoCloseable {
   public synchronized void close() throws IOException {
     try {
       if (current != null) {
-        current.channel.close();
+        current.out.close();
         if (current.pending == 0) {
           Files.deleteIfExists(current.path);
         }

@@ -257,6 +257,48 @@ class FailoverRulesIT {
   }
 
   @Test
+  void aStalledAnswerBodyIsAnUnknownOutcomeWithinTheTimeout() {
+    stripe.fault(Fault.STALL_AFTER_CHARGE);
+    long start = System.nanoTime();
+    PaymentResult result = payments().postWithFailover("/charges", CHARGE);
+
+    assertThat(result.outcome()).isEqualTo(PaymentOutcome.UNKNOWN);
+    assertThat(result.attempts().get(0).errorCode()).isEqualTo("timeout");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FakeGateway.SLOW);
+    assertThat(paypal.calls()).isEmpty();
+  }
+
+  @Test
+  void aPaymentIdCannotRunTwiceAtOnce() throws Exception {
+    stripe.fault(Fault.SLOW_AFTER_CHARGE);
+    PaymentRequest request = PaymentRequest.to("/charges").data(CHARGE).paymentId("order-2002").build();
+    FailoverPayments payments = payments();
+    java.util.concurrent.CompletableFuture<PaymentResult> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> payments.postWithFailover(request));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !stripe.calls().isEmpty());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> payments.postWithFailover(request))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("order-2002");
+    assertThat(first.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(PaymentOutcome.UNKNOWN);
+  }
+
+  @Test
+  void repeatingAnUnknownPaymentGoesOnlyToTheGatewayThatMayHaveChargedIt() {
+    PaymentRequest request = PaymentRequest.to("/charges").data(CHARGE).paymentId("order-3003").build();
+    stripe.fault(Fault.ERROR_AFTER_CHARGE); // charged, but the answer says 500: unknown without a lookup
+    FailoverPayments payments = payments(FailoverOptions.builder().circuitBreaker(1, Duration.ofMinutes(1)).build());
+    assertThat(payments.postWithFailover(request).outcome()).isEqualTo(PaymentOutcome.UNKNOWN);
+
+    // stripe's breaker is open now, which would send a new payment straight to paypal; a repeat must not go there.
+    stripe.fault(Fault.NONE);
+    PaymentResult repeat = payments.postWithFailover(request);
+    assertThat(repeat.gatewayUsed()).isEqualTo("stripe");
+    assertThat(repeat.success()).isTrue();
+    assertThat(paypal.calls()).isEmpty();
+    assertThat(stripe.calls()).extracting(FakeGateway.Call::idempotencyKey).containsOnly("order-3003:stripe");
+    assertThat(stripe.charges()).isEqualTo(1);
+  }
+
+  @Test
   void theCircuitBreakerSkipsAFailingPrimaryThenProbesItAfterTheCoolDown() {
     stripe.fault(Fault.UNAVAILABLE);
     FailoverPayments payments = payments(FailoverOptions.builder().circuitBreaker(2, Duration.ofMillis(700)).build());

@@ -328,6 +328,65 @@ class ReportingTest {
   }
 
   @Test
+  void anAnswerWhoseBodyStallsIsCutOffAndTheBatchSentAgain() throws Exception {
+    server.script((n, ids) -> n == 1 ? Answer.stalledBody(5_000) : null);
+    try (SentinelClient client = client().timeouts(Duration.ofSeconds(1), Duration.ofMillis(300)).build()) {
+      client.track(event("stall-1"));
+      client.flush().get(4, TimeUnit.SECONDS);
+      assertThat(server.stored()).contains("stall-1");
+      assertThat(client.stats().retries()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEventThatCannotBeEncodedIsRefusedAloneAndTheOthersAreStored() throws Exception {
+    Map<String, Object> badMetadata = new java.util.HashMap<>();
+    badMetadata.put(null, "a null key is not JSON");
+    PaymentEvent bad = PaymentEvent.builder().eventId("bad").primaryGateway("stripe").gatewayUsed("stripe")
+        .success(true).amount(1).currency("USD").metadata(badMetadata).build();
+    try (SentinelClient client = client().build()) {
+      client.track(event("good-1"));
+      client.track(bad);
+      client.track(event("good-2"));
+      client.flush().get(10, TimeUnit.SECONDS);
+      assertThat(server.stored()).containsExactlyInAnyOrder("good-1", "good-2");
+      assertThat(client.stats().rejected()).isEqualTo(1);
+      assertThat(heard).singleElement().asString().startsWith("rejected bad [the SDK could not encode the event");
+    }
+  }
+
+  @Test
+  void codeChainedOnAFlushRunsOffTheSenderThreadSoThatBlockingThereCannotStopDelivery() throws Exception {
+    try (SentinelClient client = client().build()) {
+      client.track(event("chain-1"));
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> threads = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CompletableFuture<Void> chained = client.flush().thenRun(() -> {
+        threads.add(Thread.currentThread().getName());
+        awaitQuietly(release); // an app blocking in its callback
+      });
+      await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 1);
+      client.track(event("chain-2"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.stored().contains("chain-2"));
+      release.countDown();
+      chained.get(5, TimeUnit.SECONDS);
+      assertThat(threads).singleElement().asString().startsWith("api-sentinel-callbacks-");
+    }
+  }
+
+  @Test
+  void flushesBeyondTheLimitFailAtOnceInsteadOfPilingUp() {
+    try (SentinelClient client = SentinelClient.builder().apiKey("sk_live_test").endpoint(unreachable())
+        .remoteConfig(false, Duration.ofMinutes(1)).closeTimeout(Duration.ofMillis(100)).build()) {
+      client.track(event("f-1"));
+      for (int i = 0; i < FlushTracker.MAX_WAITING; i++) {
+        assertThat(client.flush()).isNotDone();
+      }
+      assertThat(client.flush()).isCompletedExceptionally();
+    }
+  }
+
+  @Test
   void trackNeverThrows() {
     try (SentinelClient client = client().build()) {
       assertThat(client.track(null)).isFalse();

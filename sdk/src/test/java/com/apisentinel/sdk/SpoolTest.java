@@ -79,6 +79,35 @@ class SpoolTest {
   }
 
   @Test
+  void aBacklogIsRestoredWhileAppThreadsTrackWithoutDeadlockOrStarvingThem() throws Exception {
+    SentinelClient first = client(ReportingTest.unreachable()).maxQueue(20_000, 64L << 20).build();
+    ids(15_000).forEach(id -> first.track(event(id)));
+    first.close();
+
+    try (FakeSentinel server = new FakeSentinel(); SentinelClient second = client(server.uri())
+        .maxQueue(20_000, 64L << 20).build()) {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        Thread[] apps = new Thread[4];
+        for (int t = 0; t < apps.length; t++) {
+          int thread = t;
+          apps[t] = new Thread(() -> {
+            for (int i = 0; i < 2_000; i++) {
+              assertThat(second.track(event("new-" + thread + "-" + i))).isTrue();
+            }
+          });
+          apps[t].start();
+        }
+        for (Thread app : apps) {
+          app.join();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.stored().size() == 23_000);
+      });
+      assertThat(second.stats().restored()).isEqualTo(15_000);
+      assertThat(second.stats().dropped()).isZero();
+    }
+  }
+
+  @Test
   void aCorruptRecordEndsItsSegment() {
     ByteBuffer records = ByteBuffer.allocate(64);
     records.putInt(3).putInt(12345).put(new byte[] {1, 2, 3}).flip();

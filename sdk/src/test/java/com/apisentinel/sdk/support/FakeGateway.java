@@ -48,7 +48,9 @@ public final class FakeGateway implements AutoCloseable {
     /** Charges, then drops the connection without an answer. */
     DROP_AFTER_CHARGE,
     /** Drops the connection without an answer; no charge. */
-    DROP_BEFORE_CHARGE
+    DROP_BEFORE_CHARGE,
+    /** Charges, sends a 200's head and the start of its body, then stalls past the client's timeout. */
+    STALL_AFTER_CHARGE
   }
 
   /** One call as received. */
@@ -151,6 +153,17 @@ public final class FakeGateway implements AutoCloseable {
         throw new IllegalStateException("dropping the connection"); // the JDK server closes it unanswered
       }
       case DROP_BEFORE_CHARGE -> throw new IllegalStateException("dropping the connection");
+      case STALL_AFTER_CHARGE -> {
+        charge(key);
+        try (exchange) {
+          exchange.sendResponseHeaders(200, 100);
+          exchange.getResponseBody().write("{\"status\":".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          sleep(SLOW);
+        } catch (IOException clientGone) {
+          // The client gave up, as it should.
+        }
+      }
       default -> throw new IllegalArgumentException(fault.toString());
     }
   }

@@ -37,8 +37,16 @@ public final class FakeSentinel implements AutoCloseable {
     Answer answer(int requestNumber, List<String> eventIds);
   }
 
-  /** A status, headers and body to send instead of the receipts. */
-  public record Answer(int status, Map<String, String> headers, String body) {
+  /** A status, headers and body to send instead of the receipts; a stall holds the body back after the head. */
+  public record Answer(int status, Map<String, String> headers, String body, long stallMillis) {
+    public Answer(int status, Map<String, String> headers, String body) {
+      this(status, headers, body, 0);
+    }
+
+    public static Answer stalledBody(long millis) {
+      return new Answer(202, Map.of(), "{\"accepted\":0}", millis);
+    }
+
     public static Answer problem(int status, String slug, Map<String, String> headers) {
       return new Answer(status, headers, "{\"type\":\"https://apisentinel.dev/problems/" + slug + "\",\"title\":\""
           + slug + "\",\"status\":" + status + ",\"detail\":\"scripted\"}");
@@ -104,6 +112,10 @@ public final class FakeSentinel implements AutoCloseable {
       byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+      if (answer.stallMillis() > 0) {
+        exchange.getResponseBody().flush();
+        pause(answer.stallMillis());
+      }
       exchange.getResponseBody().write(body);
     }
   }
@@ -156,6 +168,14 @@ public final class FakeSentinel implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return ids;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
