@@ -177,7 +177,10 @@ final class EventJson {
     return (int) Math.min(Integer.MAX_VALUE, bound);
   }
 
-  /** Bytes of a JSON string literal: quotes, UTF-8, and six for each character Jackson escapes (control characters, surrogates). */
+  /**
+   * Bytes of a JSON string literal: quotes, UTF-8, and six for each character Jackson escapes
+   * (control characters, surrogates).
+   */
   static long stringBound(String s) {
     if (s == null) {
       return 0;

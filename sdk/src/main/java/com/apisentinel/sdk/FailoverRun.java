@@ -80,10 +80,10 @@ final class FailoverRun {
     try {
       GatewayResponse response = gateway.post(new GatewayRequest(request.endpoint(), request.data(), key));
       GatewayOutcome outcome = gateway.classify(response);
+      int status = response.statusCode();
       boolean ok = outcome == GatewayOutcome.SUCCEEDED;
-      attempt = new PaymentResult.Attempt(gateway.name(), key, outcome, response.statusCode(), response.body(),
-          ok ? null : "http_" + response.statusCode(), ok ? null : gateway.name() + " answered " + response.statusCode(),
-          millisSince(started));
+      attempt = new PaymentResult.Attempt(gateway.name(), key, outcome, status, response.body(),
+          ok ? null : "http_" + status, ok ? null : gateway.name() + " answered " + status, millisSince(started));
     } catch (GatewayException e) {
       attempt = new PaymentResult.Attempt(gateway.name(), key,
           e.requestSent() ? GatewayOutcome.UNKNOWN : GatewayOutcome.NOT_PROCESSED, 0, "", e.code(), e.getMessage(),

@@ -110,7 +110,8 @@ public final class HttpGateway implements Gateway {
       http.header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(form(request.data())));
     } else {
-      http.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json(request.data())));
+      http.header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(json(request.data())));
     }
     return send(http.build());
   }

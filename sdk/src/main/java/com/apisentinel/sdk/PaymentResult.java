@@ -160,7 +160,8 @@ public final class PaymentResult {
 
     @Override
     public String toString() {
-      return gateway + ":" + outcome + (statusCode == 0 ? "" : "/" + statusCode) + (errorCode == null ? "" : "/" + errorCode);
+      return gateway + ":" + outcome + (statusCode == 0 ? "" : "/" + statusCode)
+          + (errorCode == null ? "" : "/" + errorCode);
     }
   }
 }

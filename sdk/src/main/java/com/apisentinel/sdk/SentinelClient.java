@@ -79,7 +79,8 @@ public final class SentinelClient implements AutoCloseable {
     this.http = ownHttpClient ? HttpClient.newBuilder().executor(httpThreads).connectTimeout(b.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         // The server speaks HTTP/1.1; over TLS a proxy may offer HTTP/2, which ALPN then picks.
-        .version("https".equalsIgnoreCase(b.endpoint.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .version("https".equalsIgnoreCase(b.endpoint.getScheme()) ? HttpClient.Version.HTTP_2
+            : HttpClient.Version.HTTP_1_1)
         .build() : b.httpClient;
     Sender.Settings settings = new Sender.Settings(b.endpoint, b.apiKey, "sdk-" + id, b.maxBatchEvents,
         b.explicitBatchEvents, b.maxBatchBytes, b.flushInterval, b.explicitFlushInterval, b.maxInFlightBatches,

@@ -57,7 +57,7 @@ final class Spool implements AutoCloseable {
   private static final class Segment {
     final long id;
     final Path path;
-    /** Written with classic stream I/O: an interrupted app thread cannot close it for everyone, as it would a channel. */
+    /** Classic stream I/O: an interrupted app thread cannot close it for everyone, as it would a channel. */
     FileOutputStream out;
     long size;
     /** Records appended or read back and not settled yet. */
@@ -148,7 +148,10 @@ final class Spool implements AutoCloseable {
     return current.id;
   }
 
-  /** A new current segment; when the file cannot be created, the old one stays current (full) and the next append tries again. */
+  /**
+   * A new current segment; when the file cannot be created, the old one stays current (and full),
+   * and the next append tries again.
+   */
   private void roll() throws IOException {
     Segment next = new Segment(nextId, path(nextId));
     next.out = new FileOutputStream(next.path.toFile(), true);

@@ -14,7 +14,10 @@ public enum TimeoutPolicy {
    * the gateway offers no lookup). The default; the server's config calls it {@code "lookup"}.
    */
   LOOKUP,
-  /** Never fail over after an unknown outcome: return {@link PaymentOutcome#UNKNOWN}. The server's config calls it {@code "return"}. */
+  /**
+   * Never fail over after an unknown outcome: return {@link PaymentOutcome#UNKNOWN}. The server's
+   * config calls it {@code "return"}.
+   */
   RETURN;
 
   String wireName() {

@@ -18,7 +18,8 @@ class EventJsonTest {
     metadata.put("vip", true);
     PaymentEvent event = PaymentEvent.builder().eventId("e-1").occurredAt(Instant.parse("2026-11-22T10:15:30.123Z"))
         .primaryGateway("Stripe").gatewayUsed("paypal").success(false).amount(12_000).currency("eur")
-        .latencyMs(40).recoveryTimeMs(30).primaryError("http_503", 503, "unavailable \"now\"").metadata(metadata).build();
+        .latencyMs(40).recoveryTimeMs(30).primaryError("http_503", 503, "unavailable \"now\"").metadata(metadata)
+        .build();
 
     PaymentEvent read = EventJson.read(EventJson.toBytes(event));
 

@@ -3,8 +3,8 @@ package com.apisentinel.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.sdk.support.FakeGateway;
+import com.apisentinel.sdk.support.RunningSentinel;
 import com.apisentinel.sdk.support.SentinelServer;
-import com.apisentinel.sdk.support.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,48 +25,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesIT {
 
-  private static TestDatabase database;
-  private static SentinelServer server;
+  @RegisterExtension
+  static final RunningSentinel SENTINEL = new RunningSentinel();
 
   @TempDir
   Path classes;
 
-  @BeforeAll
-  static void startServer() {
-    database = TestDatabase.create(ExamplesIT.class);
-    server = SentinelServer.start(database);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-    database.close();
-  }
 
   @Test
   void theReferenceSnippetCompilesAgainstTheJarAloneAndWorks() throws Exception {
-    SentinelServer.Customer customer = server.register();
+    SentinelServer.Customer customer = SENTINEL.server().register();
     try (FakeGateway stripe = new FakeGateway("stripe"); FakeGateway paypal = new FakeGateway("paypal")) {
       stripe.fault(FakeGateway.Fault.UNAVAILABLE);
-      String output = run("QuickStart", customer.apiKey(), server.uri().toString(), stripe.uri().toString(),
+      String output = run("QuickStart", customer.apiKey(), SENTINEL.server().uri().toString(), stripe.uri().toString(),
           paypal.uri().toString());
 
       assertThat(output).contains("queued=true payment: success=true via paypal failover=true")
           .contains("tracked=2 accepted=2 duplicates=0 rejected=0 dropped=0 retries=0");
     }
-    assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid AND failover_used",
-        customer.id())).isEqualTo(2);
+    assertThat(SENTINEL.countEvents(customer, "failover_used")).isEqualTo(2);
   }
 
   @Test
   void theCheckoutSimulatorRecoversPaymentsAndTheServerCountsThem() throws Exception {
-    SentinelServer.Customer customer = server.register();
-    String output = run("CheckoutSimulator", "--api-key", customer.apiKey(), "--endpoint", server.uri().toString(),
+    SentinelServer.Customer customer = SENTINEL.server().register();
+    String output = run("CheckoutSimulator", "--api-key", customer.apiKey(),
+        "--endpoint", SENTINEL.server().uri().toString(),
         "--payments", "200", "--primary-failure-rate", "0.3", "--latency-ms", "5");
 
     assertThat(output).containsPattern("recovered by failover: +[1-9][0-9]*")
         .contains("reported to API Sentinel:   200 accepted, 0 duplicates, 0 rejected, 0 dropped");
-    assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid", customer.id()))
+    assertThat(SENTINEL.countEvents(customer, "true"))
         .isEqualTo(200);
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.sdk.support.FakeGateway;
 import com.apisentinel.sdk.support.FakeGateway.Fault;
+import com.apisentinel.sdk.support.RunningSentinel;
 import com.apisentinel.sdk.support.SentinelServer;
-import com.apisentinel.sdk.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -18,9 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 payments from 16 threads while the primary gateway fails in every way a gateway can (and
@@ -30,27 +29,16 @@ import org.junit.jupiter.api.Test;
 class FailoverLoadIT {
 
   private static final int PAYMENTS = 10_000;
-  private static TestDatabase database;
-  private static SentinelServer server;
+  @RegisterExtension
+  static final RunningSentinel SENTINEL = new RunningSentinel();
 
-  @BeforeAll
-  static void startServer() {
-    database = TestDatabase.create(FailoverLoadIT.class);
-    server = SentinelServer.start(database);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-    database.close();
-  }
 
   @Test
   void noPaymentIsChargedTwiceWhateverThePrimaryDoes() throws Exception {
-    SentinelServer.Customer customer = server.register();
-    server.setTier(customer, "enterprise");
+    SentinelServer.Customer customer = SENTINEL.server().register();
+    SENTINEL.server().setTier(customer, "enterprise");
     try (FakeGateway stripe = new FakeGateway("stripe"); FakeGateway paypal = new FakeGateway("paypal");
-         SentinelClient client = SentinelClient.builder().apiKey(customer.apiKey()).endpoint(server.uri())
+         SentinelClient client = SentinelClient.builder().apiKey(customer.apiKey()).endpoint(SENTINEL.server().uri())
              .maxQueue(PAYMENTS, 64L << 20).remoteConfig(false, Duration.ofMinutes(1)).build()) {
       stripe.faults(key -> randomFault(0.5));
       paypal.faults(key -> ThreadLocalRandom.current().nextInt(20) == 0 ? Fault.UNAVAILABLE : Fault.NONE);
@@ -82,12 +70,11 @@ class FailoverLoadIT {
       assertThat(results.stream().filter(PaymentResult::failoverUsed).count()).isGreaterThan(PAYMENTS / 10);
 
       long recovered = results.stream().filter(r -> r.failoverUsed() && r.success()).count();
-      assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid", customer.id()))
-          .isEqualTo(PAYMENTS);
-      assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid AND failover_used "
-          + "AND success AND recovery_time_ms IS NOT NULL", customer.id())).isEqualTo(recovered);
-      assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid AND success",
-          customer.id())).isEqualTo(outcomes.get(PaymentOutcome.SUCCEEDED).longValue());
+      assertThat(SENTINEL.countEvents(customer, "true")).isEqualTo(PAYMENTS);
+      assertThat(SENTINEL.countEvents(customer, "failover_used AND success AND recovery_time_ms IS NOT NULL"))
+          .isEqualTo(recovered);
+      assertThat(SENTINEL.countEvents(customer, "success"))
+          .isEqualTo(outcomes.get(PaymentOutcome.SUCCEEDED).longValue());
     }
   }
 

@@ -5,17 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.apisentinel.sdk.support.FakeGateway;
 import com.apisentinel.sdk.support.FakeGateway.Fault;
+import com.apisentinel.sdk.support.RunningSentinel;
 import com.apisentinel.sdk.support.SentinelServer;
-import com.apisentinel.sdk.support.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every failover rule, with fake gateways that inject real gateways' faults and the packaged server
@@ -24,35 +23,24 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverRulesIT {
 
-  private static TestDatabase database;
-  private static SentinelServer server;
+  @RegisterExtension
+  static final RunningSentinel SENTINEL = new RunningSentinel();
   private SentinelServer.Customer customer;
   private FakeGateway stripe;
   private FakeGateway paypal;
   private SentinelClient client;
 
-  @BeforeAll
-  static void startServer() {
-    database = TestDatabase.create(FailoverRulesIT.class);
-    server = SentinelServer.start(database);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-    database.close();
-  }
 
   @BeforeEach
   void startGateways() throws Exception {
-    customer = server.register();
+    customer = SENTINEL.server().register();
     stripe = new FakeGateway("stripe");
     paypal = new FakeGateway("paypal");
     client = client(Duration.ofMinutes(1));
   }
 
   private SentinelClient client(Duration configRefresh) {
-    return SentinelClient.builder().apiKey(customer.apiKey()).endpoint(server.uri())
+    return SentinelClient.builder().apiKey(customer.apiKey()).endpoint(SENTINEL.server().uri())
         .flushInterval(Duration.ofMillis(20)).remoteConfig(true, configRefresh).build();
   }
 
@@ -76,8 +64,8 @@ class FailoverRulesIT {
   /** The stored event: gateway_used, failover_used, success, amount, currency, recovery_time_ms, error code, status. */
   private List<Object> stored(PaymentResult result) throws Exception {
     client.flush().get(10, TimeUnit.SECONDS);
-    List<List<Object>> rows = database.query("SELECT gateway_used, failover_used, success, amount, currency, "
-        + "recovery_time_ms IS NOT NULL, primary_error_code, primary_error_http_status FROM events "
+    List<List<Object>> rows = SENTINEL.database().query("SELECT gateway_used, failover_used, success, amount, "
+        + "currency, recovery_time_ms IS NOT NULL, primary_error_code, primary_error_http_status FROM events "
         + "WHERE customer_id = ?::uuid AND event_id = ?", customer.id(), result.paymentId());
     assertThat(rows).hasSize(1);
     return rows.get(0);
@@ -110,8 +98,10 @@ class FailoverRulesIT {
     assertThat(result.outcome()).isEqualTo(PaymentOutcome.SUCCEEDED);
     assertThat(result.gatewayUsed()).isEqualTo("paypal");
     assertThat(result.failoverUsed()).isTrue();
-    assertThat(stripe.calls()).extracting(FakeGateway.Call::idempotencyKey).containsExactly(result.paymentId() + ":stripe");
-    assertThat(paypal.calls()).extracting(FakeGateway.Call::idempotencyKey).containsExactly(result.paymentId() + ":paypal");
+    assertThat(stripe.calls()).extracting(FakeGateway.Call::idempotencyKey)
+        .containsExactly(result.paymentId() + ":stripe");
+    assertThat(paypal.calls()).extracting(FakeGateway.Call::idempotencyKey)
+        .containsExactly(result.paymentId() + ":paypal");
     assertThat(stored(result)).containsExactly("paypal", true, true, 5000L, "USD", true, "http_503", 503);
   }
 
@@ -178,7 +168,8 @@ class FailoverRulesIT {
     Gateway withLookup = stripe.gateway().statusLookup(stripe::lookup).build();
 
     stripe.fault(Fault.SLOW_BEFORE_CHARGE);
-    PaymentResult notCharged = client.failover(withLookup, paypal.gateway().build()).postWithFailover("/charges", CHARGE);
+    PaymentResult notCharged = client.failover(withLookup, paypal.gateway().build())
+        .postWithFailover("/charges", CHARGE);
     assertThat(notCharged.gatewayUsed()).isEqualTo("paypal");
     assertThat(notCharged.success()).isTrue();
 
@@ -221,7 +212,8 @@ class FailoverRulesIT {
     assertThat(paypal.calls()).isEmpty();
 
     Gateway fiveHundredIsSafe = stripe.gateway().notProcessedStatuses(500, 503).build();
-    PaymentResult result = client.failover(fiveHundredIsSafe, paypal.gateway().build()).postWithFailover("/charges", CHARGE);
+    PaymentResult result = client.failover(fiveHundredIsSafe, paypal.gateway().build())
+        .postWithFailover("/charges", CHARGE);
     assertThat(result.gatewayUsed()).isEqualTo("paypal");
     assertThat(result.success()).isTrue();
   }
@@ -252,8 +244,7 @@ class FailoverRulesIT {
     assertThat(paypal.charges()).as("the repeated call is the same charge").isEqualTo(1);
     assertThat(again.success()).isTrue();
     client.flush().get(10, TimeUnit.SECONDS);
-    assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid AND event_id = 'order-1001'",
-        customer.id())).isEqualTo(1);
+    assertThat(SENTINEL.countEvents(customer, "event_id = 'order-1001'")).isEqualTo(1);
   }
 
   @Test
@@ -321,7 +312,7 @@ class FailoverRulesIT {
   void theProfileSwapsTheGatewaysAndTurnsFailoverOffWithoutARedeploy() throws Exception {
     client.close();
     client = client(Duration.ofMillis(200));
-    server.updateProfile(customer, "{\"primaryGateway\":\"paypal\",\"secondaryGateway\":\"stripe\"}");
+    SENTINEL.server().updateProfile(customer, "{\"primaryGateway\":\"paypal\",\"secondaryGateway\":\"stripe\"}");
     await().atMost(Duration.ofSeconds(10)).until(() -> "paypal".equals(client.remoteConfig().primaryGateway()));
 
     PaymentResult swapped = payments().postWithFailover("/charges", CHARGE);
@@ -331,7 +322,7 @@ class FailoverRulesIT {
         .postWithFailover("/charges", CHARGE);
     assertThat(pinned.gatewayUsed()).as("a local setting wins").isEqualTo("stripe");
 
-    server.updateProfile(customer, "{\"failover\":{\"enabled\":false}}");
+    SENTINEL.server().updateProfile(customer, "{\"failover\":{\"enabled\":false}}");
     await().atMost(Duration.ofSeconds(10)).until(() -> !client.remoteConfig().failoverEnabled());
     paypal.fault(Fault.UNAVAILABLE);
     PaymentResult off = payments().postWithFailover("/charges", CHARGE);

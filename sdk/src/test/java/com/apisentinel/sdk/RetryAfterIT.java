@@ -3,14 +3,13 @@ package com.apisentinel.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.sdk.support.RecordingProxy;
+import com.apisentinel.sdk.support.RunningSentinel;
 import com.apisentinel.sdk.support.SentinelServer;
-import com.apisentinel.sdk.support.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A free-plan customer pushed past its rate limit: the server answers 429 with Retry-After, and the
@@ -20,25 +19,14 @@ class RetryAfterIT {
 
   /** The SDK may have handed a request to the network just before the 429 reached it. */
   private static final long IN_FLIGHT_SLACK = Duration.ofMillis(50).toNanos();
-  private static TestDatabase database;
-  private static SentinelServer server;
+  @RegisterExtension
+  static final RunningSentinel SENTINEL = new RunningSentinel();
 
-  @BeforeAll
-  static void startServer() {
-    database = TestDatabase.create(RetryAfterIT.class);
-    server = SentinelServer.start(database);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-    database.close();
-  }
 
   @Test
   void noRequestGoesOutBeforeTheServersRetryAfter() throws Exception {
-    SentinelServer.Customer customer = server.register(); // free: 20 requests a second, 40 at once
-    try (RecordingProxy proxy = new RecordingProxy(server.uri());
+    SentinelServer.Customer customer = SENTINEL.server().register(); // free: 20 requests a second, 40 at once
+    try (RecordingProxy proxy = new RecordingProxy(SENTINEL.server().uri());
          SentinelClient client = SentinelClient.builder().apiKey(customer.apiKey()).endpoint(proxy.uri())
              .maxBatchEvents(1).maxInFlightBatches(4).flushInterval(Duration.ofMillis(1))
              .remoteConfig(false, Duration.ofMinutes(1)).build()) {
@@ -58,7 +46,6 @@ class RetryAfterIT {
       assertThat(client.stats().accepted()).isEqualTo(150);
       assertThat(client.stats().retries()).isEqualTo(limited.size());
     }
-    assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid", customer.id()))
-        .isEqualTo(150);
+    assertThat(SENTINEL.countEvents(customer, "true")).isEqualTo(150);
   }
 }

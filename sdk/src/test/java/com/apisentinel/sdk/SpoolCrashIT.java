@@ -3,18 +3,17 @@ package com.apisentinel.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.apisentinel.sdk.support.RunningSentinel;
 import com.apisentinel.sdk.support.SentinelServer;
 import com.apisentinel.sdk.support.SpoolingApp;
-import com.apisentinel.sdk.support.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,29 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 class SpoolCrashIT {
 
   private static final int EVENTS = 20_000;
-  private static TestDatabase database;
-  private static SentinelServer server;
+  @RegisterExtension
+  static final RunningSentinel SENTINEL = new RunningSentinel();
 
   @TempDir
   Path spool;
 
-  @BeforeAll
-  static void startServer() {
-    database = TestDatabase.create(SpoolCrashIT.class);
-    server = SentinelServer.start(database);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-    database.close();
-  }
 
   @Test
   void eventsTrackedBeforeTheAppWasKilledAreDeliveredAfterItsRestart() throws Exception {
-    SentinelServer.Customer customer = server.register();
-    server.setTier(customer, "enterprise");
-    server.kill(); // nothing can be delivered: every event lives only in the app's memory and spool
+    SentinelServer.Customer customer = SENTINEL.server().register();
+    SENTINEL.server().setTier(customer, "enterprise");
+    SENTINEL.server().kill(); // nothing can be delivered: every event lives only in the app's memory and spool
 
     Path output = Files.createTempFile("spooling-app", ".log");
     Process app = app(customer, output, "track", Integer.toString(EVENTS));
@@ -54,12 +42,11 @@ class SpoolCrashIT {
     app.destroyForcibly().waitFor();
     assertThat(app.exitValue()).as("killed, not exited").isNotZero();
 
-    server.restart();
+    SENTINEL.server().restart();
     Process drain = app(customer, output, "drain");
     assertThat(drain.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(drain.exitValue()).as(Files.readString(output)).isZero();
-    assertThat(database.queryLong("SELECT count(*) FROM events WHERE customer_id = ?::uuid AND event_id LIKE 'spooled-%'",
-        customer.id())).isEqualTo(EVENTS);
+    assertThat(SENTINEL.countEvents(customer, "event_id LIKE 'spooled-%'")).isEqualTo(EVENTS);
     try (var files = Files.list(spool)) {
       assertThat(files.filter(f -> f.toString().endsWith(".spool")).map(SpoolCrashIT::size)).allMatch(s -> s == 0);
     }
@@ -68,12 +55,12 @@ class SpoolCrashIT {
   private Process app(SentinelServer.Customer customer, Path output, String... command) throws IOException {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     String[] base = {java, "-cp", System.getProperty("java.class.path"), SpoolingApp.class.getName(),
-        server.uri().toString(), customer.apiKey(), spool.toString()};
+        SENTINEL.server().uri().toString(), customer.apiKey(), spool.toString()};
     String[] args = new String[base.length + command.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(command, 0, args, base.length, command.length);
-    return new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-        .start();
+    return new ProcessBuilder(args).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
   }
 
   private static long size(Path file) {

@@ -129,7 +129,8 @@ public final class FakeGateway implements AutoCloseable {
         charge(key);
         answer(exchange, 200, "{\"id\":\"ch_" + Integer.toHexString(key.hashCode()) + "\",\"status\":\"succeeded\"}");
       }
-      case DECLINE -> answer(exchange, 402, "{\"error\":{\"code\":\"card_declined\",\"decline_code\":\"stolen_card\"}}");
+      case DECLINE -> answer(exchange, 402,
+          "{\"error\":{\"code\":\"card_declined\",\"decline_code\":\"stolen_card\"}}");
       case SOFT_DECLINE -> answer(exchange, 402,
           "{\"error\":{\"code\":\"card_declined\",\"decline_code\":\"try_again_later\"}}");
       case UNAVAILABLE -> answer(exchange, 503, "{\"error\":{\"type\":\"api_error\"}}");

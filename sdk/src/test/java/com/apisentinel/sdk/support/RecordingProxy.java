@@ -61,7 +61,8 @@ public final class RecordingProxy implements AutoCloseable {
       }
       HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-      response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+      response.headers().firstValue("Content-Type")
+          .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
       if (retryAfter != null) {
         exchange.getResponseHeaders().add("Retry-After", retryAfter);
       }
