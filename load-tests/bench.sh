@@ -76,6 +76,20 @@ echo "== 100-event batch POST, $BATCH_CONNECTIONS connections, $DURATION"
 ingest_run batch "$BATCH_CONNECTIONS" ingest-batch.lua 100
 ACKED_BATCH=$(field acked_events target/bench-batch.txt)
 
+# Duplicates are where the payload comparison runs (an eventId sent again with another payload is an
+# idempotency conflict): every event of this phase was stored by a first pass over the same ids.
+echo "== 100-event batch POST, every event a duplicate, $BATCH_CONNECTIONS connections, $DURATION"
+DUP_RUN="dup$(date +%s)"
+SENTINEL_RUN=$DUP_RUN SENTINEL_CYCLE=20000 wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d10s --timeout 10s \
+  -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > /dev/null
+BEFORE_DUP=$(rows)
+sample_start "$SERVER"
+SENTINEL_RUN=$DUP_RUN SENTINEL_CYCLE=20000 wrk -t$WRK_THREADS -c"$BATCH_CONNECTIONS" -d"$DURATION" --timeout 10s \
+  -s load-tests/wrk/ingest-batch.lua "http://127.0.0.1:$PORT" > target/bench-duplicates.txt
+sample_stop >> target/bench-duplicates.txt
+echo "stored=$(( $(rows) - BEFORE_DUP )) in_flight_bound=0" >> target/bench-duplicates.txt
+cat target/bench-duplicates.txt
+
 echo "== PostgreSQL COPY of the same rows into an identical table, two parallel streams"
 psql -q -d $DB <<SQL
 DROP TABLE IF EXISTS events_copy;

@@ -41,6 +41,10 @@ def main(duration, single_connections, batch_connections):
         f"{single['events_per_s'] / health['requests_per_s']:.2f} × health")
     row("100-event batch POST (events)", batch_connections, batch, "events_per_s",
         f"{batch['events_per_s'] / copy['events_per_s']:.2f} × COPY")
+    if os.path.exists("target/bench-duplicates.txt"):
+        duplicates = fields("duplicates")
+        row("100-event batch POST, all duplicates (events)", batch_connections, duplicates, "events_per_s",
+            f"{duplicates['events_per_s'] / batch['events_per_s']:.2f} × batch")
     print(f"| COPY, 2 streams (storage ceiling) | 2 | {copy['events_per_s']:,.0f} | — | — | — | — | {cpu(copy)} | — |")
     print()
     for name, p in (("single", single), ("batch", batch)):

@@ -1,5 +1,6 @@
 -- Shared by the wrk ingest scripts: per-thread fresh eventIds, counting acknowledged events.
--- SENTINEL_API_KEY: the key to send; SENTINEL_RUN: a run nonce so ids never repeat across runs.
+-- SENTINEL_API_KEY: the key to send; SENTINEL_RUN: a run nonce so ids never repeat across runs;
+-- SENTINEL_CYCLE (optional): ids repeat after this many events per thread (duplicates on purpose).
 local common = {}
 
 local threads = {}
@@ -15,6 +16,7 @@ function common.init(events_per_request)
   key = os.getenv("SENTINEL_API_KEY")
   run = os.getenv("SENTINEL_RUN") or tostring(os.time())
   per_request = events_per_request
+  cycle = tonumber(os.getenv("SENTINEL_CYCLE") or "0")
   seq = 0
   acked_requests = 0
   acked_events = 0
@@ -24,6 +26,9 @@ end
 
 function common.event(i)
   seq = seq + 1
+  if cycle > 0 and seq > cycle then
+    seq = 1
+  end
   local failover = (seq % 5 == 0)
   return string.format(
     '{"eventId":"w%s-%d-%d","primaryGateway":"stripe","gatewayUsed":"%s","failoverUsed":%s,"success":true,'

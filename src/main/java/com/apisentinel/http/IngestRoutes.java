@@ -33,6 +33,8 @@ import java.util.UUID;
 final class IngestRoutes {
 
   static final String EVENTS_PATH = "/api/v1/analytics/events";
+  private static final FieldError CONFLICT = new FieldError("eventId",
+      "already stored with a different payload; the stored event is unchanged (send a new eventId for a new event)");
 
   private final EventBus bus;
   private final IngestParser parser;
@@ -58,7 +60,7 @@ final class IngestRoutes {
         .compose(body -> store(customerId, body).compose(result -> {
           quotaHeaders(ctx, result.quota());
           return result.isQuotaExceeded() ? Future.failedFuture(quotaExceeded(ctx, result.quota(), body))
-              : Future.succeededFuture(answer(body, result));
+              : answer(body, result);
         }))
         .onSuccess(answer -> JsonReply.send(ctx, 202, answer))
         .onFailure(ctx::fail);
@@ -74,7 +76,7 @@ final class IngestRoutes {
   }
 
   private ProblemException quotaExceeded(RoutingContext ctx, QuotaStatus quota, IngestBody body) {
-    meters.ingested(0, 0, body.items().size());
+    meters.ingested(0, 0, 0, body.items().size());
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(secondsUntil(quota.resetsAt())));
     return new ProblemException(new Problem(429, "quota-exceeded", "Monthly quota exceeded",
         "this request's " + body.validEvents().size() + " events would exceed the monthly quota of " + quota.limit()
@@ -91,42 +93,56 @@ final class IngestRoutes {
     if (valid.isEmpty()) {
       List<FieldError> errors = body.items().stream().flatMap(item -> item.errors().stream()).toList();
       String what = body.batch() ? "no event of the batch is valid" : "the event is invalid";
-      meters.ingested(0, 0, body.items().size());
+      meters.ingested(0, 0, 0, body.items().size());
       return Future.failedFuture(new InvalidBodyException(what, errors));
     }
     return bus.<WriteResult>request(Addresses.EVENTS_WRITE, new WriteRequest(customerId, valid), writeOptions)
         .map(Message::body);
   }
 
-  private JsonObject answer(IngestBody body, WriteResult result) {
+  /** A single event's conflict is a 409 (Stripe's idempotency error); a batch reports it per event. */
+  private Future<JsonObject> answer(IngestBody body, WriteResult result) {
     if (!body.batch()) {
-      ParsedEvent single = body.items().get(0);
-      meters.ingested(result.isDuplicate(0) ? 0 : 1, result.isDuplicate(0) ? 1 : 0, 0);
-      return new JsonObject().put("eventId", single.eventId()).put("status", status(result.isDuplicate(0)));
+      boolean duplicate = result.isDuplicate(0);
+      boolean conflict = result.isConflict(0);
+      meters.ingested(duplicate ? 0 : 1, duplicate && !conflict ? 1 : 0, conflict ? 1 : 0, 0);
+      return conflict ? Future.failedFuture(idempotencyConflict())
+          : Future.succeededFuture(new JsonObject().put("eventId", body.items().get(0).eventId())
+              .put("status", duplicate ? "duplicate" : "accepted"));
     }
     JsonArray results = new JsonArray();
-    int accepted = 0;
-    int duplicates = 0;
+    int[] counts = new int[4]; // accepted, duplicates, conflicts, rejected
     int validIndex = 0;
     for (ParsedEvent item : body.items()) {
-      JsonObject entry = new JsonObject().put("eventId", item.eventId());
-      if (item.isValid() && !result.isDuplicate(validIndex++)) {
-        accepted++;
-        entry.put("status", "accepted");
-      } else if (item.isValid() || item.repeatInRequest()) {
-        duplicates++;
-        entry.put("status", "duplicate");
-      } else {
-        entry.put("status", "rejected").put("errors", FieldError.toJson(item.errors()));
-      }
-      results.add(entry);
+      int index = item.isValid() ? validIndex++ : -1;
+      results.add(itemResult(item, index < 0 ? null : result, index, counts));
     }
-    meters.ingested(accepted, duplicates, body.items().size() - accepted - duplicates);
-    return new JsonObject().put("accepted", accepted).put("duplicates", duplicates)
-        .put("rejected", body.items().size() - accepted - duplicates).put("results", results);
+    meters.ingested(counts[0], counts[1], counts[2], counts[3]);
+    return Future.succeededFuture(new JsonObject().put("accepted", counts[0]).put("duplicates", counts[1])
+        .put("conflicts", counts[2]).put("rejected", counts[3]).put("results", results));
   }
 
-  private static String status(boolean duplicate) {
-    return duplicate ? "duplicate" : "accepted";
+  private static JsonObject itemResult(ParsedEvent item, WriteResult result, int index, int[] counts) {
+    JsonObject entry = new JsonObject().put("eventId", item.eventId());
+    if (result != null && !result.isDuplicate(index)) {
+      counts[0]++;
+      return entry.put("status", "accepted");
+    }
+    if ((result != null && result.isConflict(index)) || item.conflictInRequest()) {
+      counts[2]++;
+      return entry.put("status", "conflict").put("errors", FieldError.toJson(List.of(CONFLICT)));
+    }
+    if (result != null || item.repeatInRequest()) {
+      counts[1]++;
+      return entry.put("status", "duplicate");
+    }
+    counts[3]++;
+    return entry.put("status", "rejected").put("errors", FieldError.toJson(item.errors()));
+  }
+
+  private static ProblemException idempotencyConflict() {
+    return new ProblemException(new Problem(409, "idempotency-conflict", "Idempotency conflict",
+        "an event with this eventId is already stored with a different payload; it was kept unchanged",
+        List.of(CONFLICT)));
   }
 }

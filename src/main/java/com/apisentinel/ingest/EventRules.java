@@ -60,7 +60,7 @@ final class EventRules {
     Long amount = inRange("amount", required("amount", d.amount), 0, MAX_AMOUNT);
     String currency = currency();
     Long latency = inRange("latencyMs", d.latencyMs, 0, MAX_DURATION_MS);
-    Long recovery = recoveryTime(failoverUsed);
+    Long recovery = recoveryTime(failoverUsed, success);
     String metadata = metadata();
     primaryError();
     if (!errors.isEmpty()) {
@@ -68,7 +68,7 @@ final class EventRules {
     }
     return ParsedEvent.valid(new Event(eventId, occurredAt, primary, used, failoverUsed, success, amount, currency,
         toInt(latency), toInt(recovery), d.primaryErrorCode, toInt(d.primaryErrorHttpStatus),
-        d.primaryErrorMessage, metadata));
+        d.primaryErrorMessage, metadata, d.occurredAt != null));
   }
 
   /** An absent id is generated, so a client that sends none still gets one back to retry with. */
@@ -124,8 +124,9 @@ final class EventRules {
     return code;
   }
 
-  private Long recoveryTime(Boolean failoverUsed) {
-    if (Boolean.TRUE.equals(failoverUsed)) {
+  /** Required for a recovery (a failover that succeeded); a failover that failed may not have one to give. */
+  private Long recoveryTime(Boolean failoverUsed, Boolean success) {
+    if (Boolean.TRUE.equals(failoverUsed) && Boolean.TRUE.equals(success)) {
       return inRange("recoveryTimeMs", required("recoveryTimeMs", d.recoveryTimeMs), 0, MAX_DURATION_MS);
     }
     return inRange("recoveryTimeMs", d.recoveryTimeMs, 0, MAX_DURATION_MS);

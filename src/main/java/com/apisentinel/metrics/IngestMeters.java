@@ -15,6 +15,7 @@ public final class IngestMeters {
 
   private final Counter accepted;
   private final Counter duplicate;
+  private final Counter conflict;
   private final Counter rejected;
   private final AtomicInteger queueDepth = new AtomicInteger();
   private final DistributionSummary batchSize;
@@ -24,6 +25,7 @@ public final class IngestMeters {
   public IngestMeters(MeterRegistry registry, int queueCapacity) {
     accepted = outcome(registry, "accepted");
     duplicate = outcome(registry, "duplicate");
+    conflict = outcome(registry, "conflict");
     rejected = outcome(registry, "rejected");
     Gauge.builder("sentinel.writer.queue.depth", queueDepth, AtomicInteger::get)
         .description("Events held by the writer: queued plus being committed").register(registry);
@@ -41,9 +43,10 @@ public final class IngestMeters {
         .description("Events by ingest outcome").register(registry);
   }
 
-  public void ingested(int acceptedEvents, int duplicateEvents, int rejectedEvents) {
+  public void ingested(int acceptedEvents, int duplicateEvents, int conflictEvents, int rejectedEvents) {
     accepted.increment(acceptedEvents);
     duplicate.increment(duplicateEvents);
+    conflict.increment(conflictEvents);
     rejected.increment(rejectedEvents);
   }
 

@@ -336,6 +336,14 @@ public final class BatchingWriterVerticle extends VerticleBase {
             batch.release(quotas);
             return rereadLane(batch);
           }
+          if (isDeadlock(failure)) {
+            // Rows are inserted in key order, so this should not happen; if PostgreSQL still picks
+            // this batch as a deadlock's victim, nothing of it was stored: its requests go again
+            // (within their ack timeout) instead of failing with it.
+            LOG.warn("a batch was a deadlock victim; sending its {} requests again", batch.writes().size());
+            batch.release(quotas);
+            return Future.succeededFuture(batch.writes());
+          }
           if (isDataError(failure) && batch.writes().size() > 1) {
             return commitEachAlone(batch);
           }
@@ -366,9 +374,25 @@ public final class BatchingWriterVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Skips the stored events, then (only if there were any) compares their payloads with what was
+   * sent again, so that a conflict is told apart from a harmless duplicate. The events are committed
+   * by then: if the comparison fails, they are answered as plain duplicates rather than as an error.
+   */
   private Future<EventsCommitted> storeAny(EventBatch batch) {
     return execute(batch, EventBatch.INSERT_ANY, batch.anyEventsParameters())
-        .map(rows -> batch.replyCommitted(rows, quotas));
+        .compose(rows -> {
+          Tuple storedBefore = batch.storedBeforeParameters(rows);
+          if (storedBefore == null) {
+            return Future.succeededFuture(batch.replyCommitted(List.of(), quotas));
+          }
+          return execute(batch, EventBatch.CONFLICTS, storedBefore)
+              .map(conflicting -> batch.replyCommitted(conflicting, quotas))
+              .recover(failure -> {
+                LOG.warn("could not compare duplicates' payloads; answering them as duplicates: {}", failure.toString());
+                return Future.succeededFuture(batch.replyCommitted(List.of(), quotas));
+              });
+        });
   }
 
   /**
@@ -445,6 +469,11 @@ public final class BatchingWriterVerticle extends VerticleBase {
       return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
     }
     return false;
+  }
+
+  /** 40P01 deadlock_detected, 40001 serialization_failure: the transaction was rolled back and may simply run again. */
+  private static boolean isDeadlock(Throwable failure) {
+    return failure instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
   }
 
   private static boolean isDuplicateEvent(Throwable failure) {

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -95,6 +96,24 @@ final class EventBatch {
       )
       SELECT customer_id, event_id FROM stored""";
 
+  /**
+   * The stored events among a batch's duplicates whose payload differs from the one sent again
+   * ($17: whether the new one gave occurredAt; API.md: a defaulted one is not compared). Only run
+   * when a batch met stored events. Metadata compares as jsonb, so key order and spacing do not matter.
+   */
+  static final String CONFLICTS = """
+      SELECT i.c, i.e
+        FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
+                    $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
+                    $15::text[], $16::bool[]) AS i(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m, og)
+        JOIN events ev ON ev.customer_id = i.c AND ev.event_id = i.e
+       WHERE (ev.primary_gateway, ev.gateway_used, ev.failover_used, ev.success, ev.amount, ev.currency::text,
+              ev.latency_ms, ev.recovery_time_ms, ev.primary_error_code, ev.primary_error_http_status,
+              ev.primary_error_message)
+             IS DISTINCT FROM (i.pg, i.gu, i.f, i.s, i.a, i.cur, i.l, i.r, i.ec, i.es, i.em)
+          OR ev.metadata IS DISTINCT FROM i.m::jsonb
+          OR (i.og AND ev.occurred_at <> i.o)""";
+
   private record EventKey(UUID customerId, String eventId) {
   }
 
@@ -104,6 +123,10 @@ final class EventBatch {
   private final QuotaPeriod period;
   /** Per write: events whose key appeared earlier in this batch, answered without being sent (INSERT_ANY). */
   private final List<BitSet> repeats = new ArrayList<>();
+  /** Per write: those of {@link #repeats} whose payload differs from the earlier event's. */
+  private final List<BitSet> repeatConflicts = new ArrayList<>();
+  /** What INSERT_ANY stored; the batch's other events were stored before. */
+  private final Set<EventKey> inserted = new HashSet<>();
   private final int eventCount;
 
   private EventBatch(List<PendingWrite> writes, int slot, UUID lane, QuotaPeriod period) {
@@ -152,40 +175,59 @@ final class EventBatch {
 
   /** {@link #INSERT_NEW}'s parameters: every event, its rollup parts (built with {@code parts}), counts per customer. */
   Tuple newEventsParameters(RollupParts parts) {
-    Columns columns = new Columns(eventCount);
+    List<Keyed> rows = new ArrayList<>(eventCount);
     Map<UUID, Long> counts = new HashMap<>();
     for (PendingWrite write : writes) {
       UUID customer = write.request().customerId();
       for (Event event : write.request().events()) {
-        columns.add(customer, event);
+        rows.add(new Keyed(customer, event));
         parts.add(customer, event);
       }
       counts.merge(customer, (long) write.size(), Long::sum);
     }
-    Tuple parameters = parts.appendTo(columns.toTuple().addLocalDate(period.firstDay()).addUUID(lane));
+    Tuple parameters = parts.appendTo(Columns.sorted(rows).toTuple().addLocalDate(period.firstDay()).addUUID(lane));
     return parameters.addArrayOfUUID(counts.keySet().toArray(UUID[]::new))
         .addArrayOfLong(counts.values().toArray(Long[]::new));
   }
 
-  /** {@link #INSERT_ANY}'s parameters: every event whose key did not appear earlier in the batch. */
+  /**
+   * {@link #INSERT_ANY}'s parameters: every event whose key did not appear earlier in the batch (the
+   * first to arrive is the one stored).
+   */
   Tuple anyEventsParameters() {
-    Columns columns = new Columns(eventCount);
-    Set<EventKey> seen = new HashSet<>(eventCount * 2);
+    List<Keyed> rows = new ArrayList<>(eventCount);
+    Map<EventKey, Event> firstByKey = new HashMap<>(eventCount * 2);
     repeats.clear();
+    repeatConflicts.clear();
     for (PendingWrite write : writes) {
       BitSet repeated = new BitSet();
+      BitSet conflicting = new BitSet();
       List<Event> events = write.request().events();
       UUID customer = write.request().customerId();
       for (int i = 0; i < events.size(); i++) {
-        if (seen.add(new EventKey(customer, events.get(i).eventId()))) {
-          columns.add(customer, events.get(i));
+        Event first = firstByKey.putIfAbsent(new EventKey(customer, events.get(i).eventId()), events.get(i));
+        if (first == null) {
+          rows.add(new Keyed(customer, events.get(i)));
         } else {
           repeated.set(i);
+          conflicting.set(i, !events.get(i).samePayloadAs(first));
         }
       }
       repeats.add(repeated);
+      repeatConflicts.add(conflicting);
     }
-    return columns.toTuple().addLocalDate(period.firstDay()).addUUID(lane);
+    return Columns.sorted(rows).toTuple().addLocalDate(period.firstDay()).addUUID(lane);
+  }
+
+  /** An event with its customer, as one row of the INSERT. */
+  private record Keyed(UUID customerId, Event event) {
+    /**
+     * Every batch inserts its rows in this one order, so two batches that share keys lock them in
+     * the same order: one waits for the other instead of both deadlocking (and failing every other
+     * customer's events in them).
+     */
+    static final Comparator<Keyed> KEY_ORDER = Comparator.comparing(Keyed::customerId)
+        .thenComparing(keyed -> keyed.event().eventId());
   }
 
   /** Answers every request of a batch stored by {@link #INSERT_NEW}: all its events were new. */
@@ -197,40 +239,66 @@ final class EventBatch {
         committed.add(committed(customer, event));
       }
       quotas.settle(customer, period, slot, write.size(), write.size());
-      write.message().reply(new WriteResult(new BitSet(), quotas.status(customer, period)));
+      write.message().reply(new WriteResult(new BitSet(), new BitSet(), quotas.status(customer, period)));
     }
     return new EventsCommitted(committed);
   }
 
   /**
-   * Answers every request of a batch stored by {@link #INSERT_ANY} (events missing from RETURNING
-   * were duplicates), settles its reservation in the ledger, and returns the newly stored events for
-   * the live metrics.
+   * Notes what {@link #INSERT_ANY} stored (its RETURNING rows) and returns {@link #CONFLICTS}'s
+   * parameters for the events that were stored before, or null when there are none.
    */
-  EventsCommitted replyCommitted(Iterable<Row> inserted, QuotaLedger quotas) {
-    List<EventsCommitted.Committed> committed = new ArrayList<>();
-    Set<EventKey> stored = new HashSet<>();
-    for (Row row : inserted) {
-      stored.add(new EventKey(row.getUUID(0), row.getString(1)));
+  Tuple storedBeforeParameters(Iterable<Row> insertedRows) {
+    inserted.clear();
+    for (Row row : insertedRows) {
+      inserted.add(new EventKey(row.getUUID(0), row.getString(1)));
     }
+    List<Keyed> storedBefore = new ArrayList<>();
+    for (int w = 0; w < writes.size(); w++) {
+      UUID customer = writes.get(w).request().customerId();
+      List<Event> events = writes.get(w).request().events();
+      for (int i = 0; i < events.size(); i++) {
+        if (!repeats.get(w).get(i) && !inserted.contains(new EventKey(customer, events.get(i).eventId()))) {
+          storedBefore.add(new Keyed(customer, events.get(i)));
+        }
+      }
+    }
+    if (storedBefore.isEmpty()) {
+      return null;
+    }
+    Boolean[] occurredAtGiven = storedBefore.stream().map(keyed -> keyed.event().occurredAtGiven())
+        .toArray(Boolean[]::new);
+    return Columns.sorted(storedBefore).toTuple().addArrayOfBoolean(occurredAtGiven);
+  }
+
+  /**
+   * Answers every request of a batch stored by {@link #INSERT_ANY}: events it did not insert were
+   * duplicates, and conflicts when {@code conflicting} ({@link #CONFLICTS}'s rows) names them. Settles
+   * the reservations in the ledger and returns the newly stored events for the live metrics.
+   */
+  EventsCommitted replyCommitted(Iterable<Row> conflicting, QuotaLedger quotas) {
+    Set<EventKey> conflicts = new HashSet<>();
+    for (Row row : conflicting) {
+      conflicts.add(new EventKey(row.getUUID(0), row.getString(1)));
+    }
+    List<EventsCommitted.Committed> committed = new ArrayList<>();
     for (int w = 0; w < writes.size(); w++) {
       PendingWrite write = writes.get(w);
       BitSet duplicates = (BitSet) repeats.get(w).clone();
+      BitSet conflicted = (BitSet) repeatConflicts.get(w).clone();
       List<Event> events = write.request().events();
       UUID customer = write.request().customerId();
-      for (int i = 0; i < events.size(); i++) {
-        Event event = events.get(i);
-        if (duplicates.get(i)) {
-          continue;
-        }
-        if (stored.contains(new EventKey(customer, event.eventId()))) {
-          committed.add(committed(customer, event));
+      for (int i = duplicates.nextClearBit(0); i < events.size(); i = duplicates.nextClearBit(i + 1)) {
+        EventKey key = new EventKey(customer, events.get(i).eventId());
+        if (inserted.contains(key)) {
+          committed.add(committed(customer, events.get(i)));
         } else {
           duplicates.set(i);
+          conflicted.set(i, conflicts.contains(key));
         }
       }
       quotas.settle(customer, period, slot, events.size(), events.size() - duplicates.cardinality());
-      write.message().reply(new WriteResult(duplicates, quotas.status(customer, period)));
+      write.message().reply(new WriteResult(duplicates, conflicted, quotas.status(customer, period)));
     }
     return new EventsCommitted(committed);
   }
@@ -299,6 +367,14 @@ final class EventBatch {
       errorStatuses[i] = e.primaryErrorHttpStatus() == null ? null : e.primaryErrorHttpStatus().shortValue();
       errorMessages[i] = e.primaryErrorMessage();
       metadata[i] = e.metadataJson();
+    }
+
+    /** The rows in key order (see {@link Keyed#KEY_ORDER}). */
+    static Columns sorted(List<Keyed> rows) {
+      rows.sort(Keyed.KEY_ORDER);
+      Columns columns = new Columns(rows.size());
+      rows.forEach(row -> columns.add(row.customerId(), row.event()));
+      return columns;
     }
 
     /** Arrays are trimmed to {@code size}: repeats inside the batch leave the tail unused. */

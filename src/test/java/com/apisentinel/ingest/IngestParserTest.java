@@ -126,10 +126,14 @@ class IngestParserTest {
   }
 
   @Test
-  void recoveryTimeIsRequiredForFailoverAndOptionalOtherwise() {
+  void recoveryTimeIsRequiredForARecoveryAndOptionalOtherwise() {
     JsonObject failover = Events.failover("e");
     failover.remove("recoveryTimeMs");
     assertRejected(failover, "recoveryTimeMs", "is required");
+    assertThat(parse(failover.copy().put("success", false).encode()).items().get(0).isValid())
+        .as("a failover that failed may omit it").isTrue();
+    assertThat(parse(Events.failover("e").put("success", false).encode()).items().get(0).isValid())
+        .as("or give it").isTrue();
     assertThat(parse(Events.direct("e").put("recoveryTimeMs", 10).encode()).items().get(0).isValid()).isTrue();
     assertRejected(Events.direct("e").put("recoveryTimeMs", 600_001), "recoveryTimeMs", "from 0 to");
   }
