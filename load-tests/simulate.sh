@@ -14,7 +14,7 @@ PORT=${SIMULATE_PORT:-18090}
 DB=sentinel_gatling
 export PGHOST PGPORT PGUSER=postgres
 export SENTINEL_ADMIN_TOKEN="load-admin-token-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export SENTINEL_REGISTRATION_BURST=1000
+export SENTINEL_REGISTRATION_BURST=1000 SENTINEL_REGISTRATIONS_PER_MINUTE=1000
 
 . load-tests/server.sh
 start_server $DB "$PORT" target/gatling-server.log

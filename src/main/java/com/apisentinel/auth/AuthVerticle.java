@@ -116,8 +116,9 @@ public final class AuthVerticle extends VerticleBase {
   private void register(Message<RegisterCommand> message) {
     RegisterCommand command = message.body();
     vertx.executeBlocking(() -> Passwords.hash(command.password()), false)
-        .compose(passwordHash -> accounts.register(new AccountStore.NewAccount(command.email(), passwordHash,
-            command.companyName(), AccountService.newKey(FIRST_KEY_NAME, null))))
+        .compose(passwordHash -> accounts.register(new AccountStore.NewAccount(command.email(),
+            EmailAddresses.normalize(command.email()), passwordHash, command.companyName(),
+            AccountService.newKey(FIRST_KEY_NAME, null))))
         .compose(registered -> sessions.open(registered.customer().id(), registered.customer().tier())
             .map(tokens -> new Registration(registered.customer(), registered.key(), tokens)))
         .onSuccess(registration -> {

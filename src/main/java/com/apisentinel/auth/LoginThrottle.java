@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Failed-login throttling for one key space (emails, or client addresses): after {@code freeFailures}
- * failures each further failure doubles the wait, up to {@code maxWait}. The cap is what keeps a
- * stranger from locking a victim out forever: guessing at someone's email delays them by at most
- * {@code maxWait}, and a success clears the record. Event-loop confined; bounded in size.
+ * Failed-login throttling for one key space (see {@link LoginGuard}): after {@code freeFailures}
+ * failures each further failure doubles the wait, up to {@code maxWait}. Event-loop confined;
+ * bounded in size (the least recently used key goes first), and a key's record is forgotten an hour
+ * after its last failure.
  */
 final class LoginThrottle {
 
@@ -49,12 +49,29 @@ final class LoginThrottle {
     long now = nanoClock.getAsLong();
     Record previous = current(key);
     int failures = previous == null ? 1 : previous.failures + 1;
-    long wait = 0;
-    if (failures > freeFailures) {
-      int doublings = Math.min(failures - freeFailures - 1, 30);
-      wait = Math.min(maxWaitNanos, Duration.ofSeconds(1).toNanos() << doublings);
+    records.put(key, new Record(failures, now + waitAfter(failures), now));
+  }
+
+  /** Takes back one failure counted in advance for an attempt that succeeded. */
+  void undo(String key) {
+    Record record = current(key);
+    if (record == null) {
+      return;
     }
-    records.put(key, new Record(failures, now + wait, now));
+    if (record.failures <= 1) {
+      records.remove(key);
+    } else {
+      int failures = record.failures - 1;
+      records.put(key, new Record(failures, record.lastFailureNanos + waitAfter(failures), record.lastFailureNanos));
+    }
+  }
+
+  private long waitAfter(int failures) {
+    if (failures <= freeFailures) {
+      return 0;
+    }
+    int doublings = Math.min(failures - freeFailures - 1, 30);
+    return Math.min(maxWaitNanos, Duration.ofSeconds(1).toNanos() << doublings);
   }
 
   void succeeded(String key) {

@@ -14,7 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -27,23 +26,13 @@ import java.util.UUID;
  */
 final class SessionService {
 
-  /** Per email: a few free tries, then waits doubling up to a minute (bounded: no permanent lockout). */
-  private static final int FREE_FAILURES_PER_EMAIL = 5;
-  private static final Duration MAX_WAIT_PER_EMAIL = Duration.ofMinutes(1);
-  /** Per client address: more free tries (NAT), a longer cap (one address guessing many emails). */
-  private static final int FREE_FAILURES_PER_ADDRESS = 20;
-  private static final Duration MAX_WAIT_PER_ADDRESS = Duration.ofMinutes(15);
-
   private final Vertx vertx;
   private final JwtConfig jwt;
   private final AccessTokens tokens;
   private final AccountStore accounts;
   private final SessionStore sessions;
   private final AuditLog audit;
-  private final LoginThrottle emailThrottle = new LoginThrottle(FREE_FAILURES_PER_EMAIL, MAX_WAIT_PER_EMAIL,
-      System::nanoTime);
-  private final LoginThrottle addressThrottle = new LoginThrottle(FREE_FAILURES_PER_ADDRESS, MAX_WAIT_PER_ADDRESS,
-      System::nanoTime);
+  private final LoginGuard guard = new LoginGuard(System::nanoTime);
 
   SessionService(Vertx vertx, JwtConfig jwt, AccountStore accounts, SessionStore sessions, AuditLog audit) {
     this.vertx = vertx;
@@ -62,13 +51,15 @@ final class SessionService {
   }
 
   Future<TokenPair> login(SessionCommands.Login login) {
-    String email = login.email().toLowerCase(Locale.ROOT);
-    long wait = Math.max(emailThrottle.secondsToWait(email), addressThrottle.secondsToWait(login.clientAddress()));
-    if (wait > 0) {
+    String normalized = EmailAddresses.normalize(login.email());
+    // An address with no normalized form has no account; it is throttled and hashed like any other miss.
+    String email = normalized != null ? normalized : login.email().toLowerCase(Locale.ROOT);
+    LoginGuard.Admission admission = guard.admit(email, login.clientAddress());
+    if (!admission.admitted()) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.THROTTLED,
-          Long.toString(wait)));
+          Long.toString(admission.waitSeconds())));
     }
-    return accounts.findLogin(email)
+    return accounts.findLogin(normalized == null ? null : email)
         .compose(account -> vertx.executeBlocking(() -> {
           boolean matches = Passwords.matches(login.password(),
               account != null ? account.passwordHash() : Passwords.DECOY_HASH);
@@ -76,13 +67,11 @@ final class SessionService {
         }, false)
             .compose(matches -> {
               if (!matches) {
-                emailThrottle.failed(email);
-                addressThrottle.failed(login.clientAddress());
                 audit.record(account == null ? null : account.customerId(), "login.failure", login.clientAddress(),
                     login.requestId(), null);
                 return Future.failedFuture(unauthenticated());
               }
-              emailThrottle.succeeded(email);
+              guard.succeeded(admission);
               audit.record(account.customerId(), "login.success", login.clientAddress(), login.requestId(), null);
               return open(account.customerId(), account.tier());
             }));

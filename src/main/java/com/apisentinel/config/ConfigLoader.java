@@ -136,7 +136,8 @@ public final class ConfigLoader {
     return new SecurityConfig(adminToken, millisIn(c, "security.apiKeyCacheTtlMs", 0, 60_000),
         intIn(c, "security.apiKeyCacheSize", 16, 10_000_000), jwt(c, profile),
         intIn(c, "security.registrationBurst", 1, 1_000_000),
-        Duration.ofSeconds(intIn(c, "security.registrationIntervalSeconds", 1, 86_400)));
+        Duration.ofSeconds(intIn(c, "security.registrationIntervalSeconds", 1, 86_400)),
+        intIn(c, "security.registrationsPerMinute", 1, 1_000_000));
   }
 
   private static JwtConfig jwt(Config c, Profile profile) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** Secrets live here; {@link #toString()} never prints them. */
 public record SecurityConfig(Optional<String> adminToken, Duration apiKeyCacheTtl, int apiKeyCacheSize,
-                             JwtConfig jwt, int registrationBurst, Duration registrationInterval) {
+                             JwtConfig jwt, int registrationBurst, Duration registrationInterval,
+                             int registrationsPerMinute) {
 
   @Override
   public String toString() {

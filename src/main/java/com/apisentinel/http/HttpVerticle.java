@@ -94,7 +94,8 @@ public final class HttpVerticle extends VerticleBase {
     var health = new HealthRoutes(bus, new ReadinessProbe(pool));
     var revocations = new RevocationList(System::nanoTime);
     var limits = new RateLimits(limiter, config.plans(), new RateLimiter.Rate(
-        config.security().registrationInterval().toNanos(), config.security().registrationBurst()));
+        config.security().registrationInterval().toNanos(), config.security().registrationBurst()),
+        RateLimiter.Rate.perMinute(config.security().registrationsPerMinute()));
     var tiers = new SessionTiers(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
         System::nanoTime);
     requests = new RequestCounter(clock);

@@ -3,6 +3,7 @@ package com.apisentinel.http;
 import com.apisentinel.bus.Principal;
 import com.apisentinel.config.Plan;
 import com.apisentinel.config.Plans;
+import com.apisentinel.limits.ClientAddress;
 import com.apisentinel.limits.RateLimiter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,14 +17,22 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class RateLimits {
 
+  private static final String ALL_REGISTRATIONS = "registration *";
+
   private final RateLimiter limiter;
   private final Plans plans;
   private final RateLimiter.Rate registrations;
+  private final RateLimiter.Rate allRegistrations;
 
-  RateLimits(RateLimiter limiter, Plans plans, RateLimiter.Rate registrations) {
+  /**
+   * @param registrations per client address (an IPv6 /64 counts as one)
+   * @param allRegistrations per node, from every address together
+   */
+  RateLimits(RateLimiter limiter, Plans plans, RateLimiter.Rate registrations, RateLimiter.Rate allRegistrations) {
     this.limiter = limiter;
     this.plans = plans;
     this.registrations = registrations;
+    this.allRegistrations = allRegistrations;
   }
 
   /** @return true to go on; false after failing the request with 429 */
@@ -33,10 +42,15 @@ final class RateLimits {
         "more requests than the " + plan.name() + " plan allows");
   }
 
-  /** Route handler: registrations per client address, since each costs an argon2 hash and creates an account. */
+  /**
+   * Route handler: registrations per client address and per node, since each costs an argon2 hash
+   * and creates an account with a free quota. The node-wide limit is asked first, so that addresses
+   * beyond it leave no entry in the limiter.
+   */
   void registration(RoutingContext ctx) {
-    if (answer(ctx, limiter.acquire("registration " + SessionRoutes.clientAddress(ctx), registrations),
-        "too many registrations from this address")) {
+    if (answer(ctx, limiter.acquire(ALL_REGISTRATIONS, allRegistrations), "too many registrations right now")
+        && answer(ctx, limiter.acquire("registration " + ClientAddress.throttleKey(SessionRoutes.clientAddress(ctx)),
+            registrations), "too many registrations from this address")) {
       ctx.next();
     }
   }

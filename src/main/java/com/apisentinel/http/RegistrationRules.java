@@ -1,5 +1,6 @@
 package com.apisentinel.http;
 
+import com.apisentinel.auth.EmailAddresses;
 import com.apisentinel.body.BodyFields;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -29,6 +30,9 @@ final class RegistrationRules {
     String email = fields.requiredText("email", 3, 254);
     if (email != null && !EMAIL.matcher(email).matches()) {
       fields.fail("email", "must be an email address");
+    } else if (email != null && EmailAddresses.normalize(email) == null) {
+      // Lookalike letters from other scripts would register a second account for what reads as one address.
+      fields.fail("email", "must have an ASCII local part (before the @) and a valid domain");
     }
     String password = fields.requiredText("password", MIN_PASSWORD, MAX_PASSWORD);
     String companyName = fields.requiredText("companyName", 1, 200);

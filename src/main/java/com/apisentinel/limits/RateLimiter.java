@@ -24,6 +24,11 @@ public final class RateLimiter {
     public static Rate perSecond(int requestsPerSecond, int burst) {
       return new Rate(Math.max(1, SECOND / requestsPerSecond), burst);
     }
+
+    /** {@code requests} a minute on average, and as many at once. */
+    public static Rate perMinute(int requests) {
+      return new Rate(Math.max(1, 60 * SECOND / requests), requests);
+    }
   }
 
   /** The answer to one request: what the RateLimit-* headers (and Retry-After) say. */

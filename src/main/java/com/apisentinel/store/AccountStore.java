@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.util.Locale;
 import java.util.UUID;
 
 /** Customers: registration, login look-ups, profiles. Every profile query is scoped by the customer's id. */
@@ -49,7 +48,8 @@ public final class AccountStore {
   }
 
   /** What registration stores; the password arrives only as its argon2id hash. */
-  public record NewAccount(String email, String passwordHash, String companyName, ApiKeyStore.NewKey firstKey) {
+  public record NewAccount(String email, String normalizedEmail, String passwordHash, String companyName,
+                           ApiKeyStore.NewKey firstKey) {
     @Override
     public String toString() {
       return "NewAccount[companyName=" + companyName + "]";
@@ -81,9 +81,12 @@ public final class AccountStore {
             .map(key -> new Registered(customer, key))));
   }
 
-  /** @return the customer with this email (any case), or null */
-  public Future<LoginRecord> findLogin(String email) {
-    return pool.preparedQuery(FIND_LOGIN).execute(Tuple.of(email.toLowerCase(Locale.ROOT))).map(rows -> {
+  /** @param normalizedEmail see {@link com.apisentinel.auth.EmailAddresses}; null finds nobody @return the customer, or null */
+  public Future<LoginRecord> findLogin(String normalizedEmail) {
+    if (normalizedEmail == null) {
+      return Future.succeededFuture(null);
+    }
+    return pool.preparedQuery(FIND_LOGIN).execute(Tuple.of(normalizedEmail)).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -122,7 +125,7 @@ public final class AccountStore {
   }
 
   private static Future<Customer> insertCustomer(SqlConnection connection, NewAccount account) {
-    Tuple params = Tuple.of(UUID.randomUUID(), account.email(), account.email().toLowerCase(Locale.ROOT),
+    Tuple params = Tuple.of(UUID.randomUUID(), account.email(), account.normalizedEmail(),
         account.passwordHash(), account.companyName());
     return connection.preparedQuery(INSERT_CUSTOMER).execute(params).compose(rows -> rows.size() == 0
         ? Future.failedFuture(new EmailTakenException())

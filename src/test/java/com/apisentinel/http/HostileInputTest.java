@@ -39,7 +39,8 @@ class HostileInputTest {
   @RegisterExtension
   static final RunningServer RUNNING = new RunningServer(Map.of(
       "sentinel.security.adminToken", ADMIN_TOKEN,
-      "sentinel.security.registrationBurst", 10_000)); // refusals are under test here, not the registration limit
+      "sentinel.security.registrationBurst", 10_000, // refusals are under test here, not the registration limit
+      "sentinel.security.registrationsPerMinute", 10_000));
 
   private static TestServer server;
   private static String apiKey;

@@ -2,6 +2,7 @@ package com.apisentinel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -79,6 +80,21 @@ class RateLimitTest {
       assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
       assertThat(new JsonObject(response.body()).getString("type")).endsWith("/rate-limited");
       assertThat(RUNNING.database().queryLong("SELECT count(*) FROM customers")).isEqualTo(before + 3);
+    }
+  }
+
+  @Test
+  void registrationsAreLimitedPerNodeAcrossAllAddresses() {
+    try (TestServer strict = TestServer.start(RUNNING.database().url(),
+        Map.of("sentinel.security.registrationsPerMinute", 2))) {
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        String email = "node-" + i + "-" + System.nanoTime() + "@example.com";
+        statuses.add(LoopbackClient.postJson("127.0.0." + (20 + i), strict.port(), "/api/v1/customers/register",
+            new JsonObject().put("email", email).put("password", "correct horse battery").put("companyName", "Acme")
+                .encode()));
+      }
+      assertThat(statuses).as("three addresses, one node").containsExactly(201, 201, 429);
     }
   }
 

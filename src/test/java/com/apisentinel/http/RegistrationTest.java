@@ -74,6 +74,23 @@ class RegistrationTest {
   }
 
   @Test
+  void aLookalikeOfAnEmailIsTheSameAccountOrRefused() {
+    String local = "ops" + Long.toHexString(System.nanoTime());
+    assertThat(RUNNING.server().postJson(REGISTER, null, body(local + "@example.com").encode()).statusCode())
+        .isEqualTo(201);
+    String fullWidth = local.chars().mapToObj(c -> Character.toString(c + 0xFEE0)).reduce("", String::concat)
+        + "@\uFF45xample.com"; // ｏｐｓ… @ ｅxample.com: NFKC makes it the same address
+    HttpResponse<String> again = RUNNING.server().postJson(REGISTER, null, body(fullWidth).encode());
+    assertThat(again.statusCode()).isEqualTo(409);
+    HttpResponse<String> cyrillic = RUNNING.server().postJson(REGISTER, null,
+        body("\u043E" + local.substring(1) + "@example.com").encode());
+    assertThat(cyrillic.statusCode()).as("a Cyrillic о is not an o").isEqualTo(422);
+    HttpResponse<String> login = RUNNING.server().postJson("/api/v1/customers/login", null,
+        new JsonObject().put("email", fullWidth).put("password", PASSWORD).encode());
+    assertThat(login.statusCode()).as("the account answers to its folded forms").isEqualTo(200);
+  }
+
+  @Test
   void invalidFieldsAndExtraFieldsAreA422() {
     HttpResponse<String> response = RUNNING.server().postJson(REGISTER, null,
         new JsonObject().put("email", "not-an-email").put("password", "short").put("companyName", "")

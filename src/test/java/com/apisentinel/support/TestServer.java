@@ -53,7 +53,7 @@ public final class TestServer implements AutoCloseable {
         "sentinel.database.url", databaseUrl, "sentinel.profile", "dev",
         // Tests of other features send far more than a free customer may; RateLimitTest shrinks it back.
         "sentinel.plans.free.requestsPerSecond", 1_000_000, "sentinel.plans.free.burst", 1_000_000,
-        "sentinel.security.registrationBurst", 1_000_000));
+        "sentinel.security.registrationBurst", 1_000_000, "sentinel.security.registrationsPerMinute", 1_000_000));
     settings.putAll(overrides);
     SentinelConfig config = ConfigLoader.load(settings);
     Telemetry telemetry = new Telemetry();

@@ -70,6 +70,7 @@ public final class SentinelServer implements AutoCloseable {
       env.put("SENTINEL_DB_URL", databaseUrl);
       env.put("SENTINEL_ADMIN_TOKEN", ADMIN_TOKEN);
       env.put("SENTINEL_REGISTRATION_BURST", "1000");
+      env.put("SENTINEL_REGISTRATIONS_PER_MINUTE", "1000");
       env.putAll(environment);
       builder.environment().putAll(env);
       process = builder.start();

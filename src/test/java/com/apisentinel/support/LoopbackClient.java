@@ -1,0 +1,40 @@
+package com.apisentinel.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 request from a chosen loopback address (127.0.0.x): how a test plays clients at
+ * different addresses, which the JDK's HTTP client of Java 17 cannot bind to.
+ */
+public final class LoopbackClient {
+
+  private LoopbackClient() {
+  }
+
+  /** POSTs a JSON body from {@code fromAddress} and returns the answer's status. */
+  public static int postJson(String fromAddress, int port, String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(fromAddress), 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII); // "HTTP/1.1 200"
+      return Integer.parseInt(statusLine.substring(9, 12));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
