@@ -10,6 +10,7 @@ import com.apisentinel.bus.Registration;
 import com.apisentinel.bus.SessionCommands;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.config.JwtConfig;
+import com.apisentinel.limits.RateLimitedLog;
 import com.apisentinel.store.AccountStore;
 import com.apisentinel.store.ApiKeyStore;
 import com.apisentinel.store.AuditLog;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  /** Storage failures answer requests a client can repeat at will: logged at most once per 10 s, with a count. */
+  private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
   static final String FIRST_KEY_NAME = "default";
   private static final long REVOCATION_POLL_MS = 1000;
   /** Expired revocations and refresh tokens are deleted this often (and once shortly after start). */
@@ -162,7 +165,7 @@ public final class AuthVerticle extends VerticleBase {
     if (failure instanceof ReplyException reply && reply.failureCode() > 0) {
       message.fail(reply.failureCode(), reply.getMessage());
     } else {
-      LOG.warn("auth request on {} failed: {}", message.address(), failure.toString());
+      FAILURES.warn("auth request on {} failed: {}", message.address(), failure.toString());
       message.fail(Failures.STORAGE_UNAVAILABLE, "storage unavailable");
     }
   }

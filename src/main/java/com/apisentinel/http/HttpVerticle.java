@@ -102,7 +102,7 @@ public final class HttpVerticle extends VerticleBase {
     usage = new UsageStore(pool);
     var usageRoutes = new UsageRoutes(usage, config.plans(), clock);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, tiers,
-        limits, requests);
+        limits, requests, new FailedAuthentications(limiter));
 
     router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());

@@ -6,21 +6,23 @@ import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
 import com.apisentinel.bus.Failures;
+import com.apisentinel.limits.RateLimitedLog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
-import java.util.concurrent.TimeoutException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ProblemResponder implements Handler<RoutingContext> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+  /** A request a client makes fail (over and over, if it likes) must not write a log line each time. */
+  private static final RateLimitedLog LOG =
+      new RateLimitedLog(LoggerFactory.getLogger(ProblemResponder.class), Duration.ofSeconds(10));
   static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
   private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
   private static final String RETRY_AFTER_SECONDS = "1";
@@ -51,7 +55,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
     }
     Problem problem = toProblem(ctx);
     if (problem.status() >= 500 && problem.status() != 503) {
-      LOG.error("request {} to {} failed", ResponseHeaders.requestId(ctx), ctx.request().path(), ctx.failure());
+      LOG.error("request {} failed: {}", ResponseHeaders.requestId(ctx), String.valueOf(ctx.failure()), ctx.failure());
     }
     response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
     if (problem.status() == 401) {
@@ -156,9 +160,13 @@ final class ProblemResponder implements Handler<RoutingContext> {
         "the database is unavailable or too slow; retry later");
   }
 
-  /** Reads run on the shared pool from this verticle: their failures are the database's, not ours. */
+  /**
+   * Reads run on the shared pool from this verticle: their failures are the database's, not ours; a
+   * pool whose wait queue is full is busy, which a client should retry later, never a 500.
+   */
   private static boolean isStorageFailure(Throwable failure) {
     return failure instanceof PgException || failure instanceof ClosedConnectionException
+        || failure instanceof ConnectionPoolTooBusyException
         || failure instanceof TimeoutException || failure instanceof java.net.ConnectException
         || (failure instanceof VertxException && String.valueOf(failure.getMessage()).contains("connection"));
   }

@@ -63,6 +63,20 @@ public final class RateLimiter {
   }
 
   /**
+   * How long until {@code key} would be admitted, without taking anything: 0 when it would be now.
+   * A key never seen is admitted, and this does not start tracking it.
+   */
+  public long secondsUntilAdmitted(Object key, Rate rate) {
+    AtomicLong arrival = arrivals.get(key);
+    if (arrival == null) {
+      return 0;
+    }
+    long now = nanoTime.getAsLong();
+    long ahead = Math.max(arrival.get(), now) - now - rate.intervalNanos() * (rate.burst() - 1L);
+    return ahead > 0 ? seconds(ahead) : 0;
+  }
+
+  /**
    * Forgets keys whose bucket is full again: they would start afresh anyway. A request admitted at the
    * same instant may lose its step with the removed entry, which errs by one request, in its favour.
    */
@@ -71,7 +85,8 @@ public final class RateLimiter {
     arrivals.values().removeIf(arrival -> arrival.get() <= now);
   }
 
-  int tracked() {
+  /** How many keys are tracked now (customers, addresses). */
+  public int tracked() {
     return arrivals.size();
   }
 

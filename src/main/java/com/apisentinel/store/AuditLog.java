@@ -1,17 +1,20 @@
 package com.apisentinel.store;
 
+import com.apisentinel.limits.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.UUID;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Appends security events. Callers pass ids and prefixes only, never a secret. */
 public final class AuditLog {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  /** Every login attempt writes an entry: a database in trouble must not turn a login flood into a log flood. */
+  private static final RateLimitedLog LOG =
+      new RateLimitedLog(LoggerFactory.getLogger(AuditLog.class), Duration.ofSeconds(10));
   private static final String INSERT = """
       INSERT INTO audit_log (customer_id, action, client_address, request_id, detail) VALUES ($1, $2, $3, $4, $5)""";
 

@@ -20,15 +20,24 @@ public final class LoopbackClient {
 
   /** POSTs a JSON body from {@code fromAddress} and returns the answer's status. */
   public static int postJson(String fromAddress, int port, String path, String json) {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return send(fromAddress, port, "POST " + path, "Content-Type: application/json\r\n", json);
+  }
+
+  /** GETs {@code path} with a bearer credential from {@code fromAddress} and returns the answer's status. */
+  public static int get(String fromAddress, int port, String path, String bearer) {
+    return send(fromAddress, port, "GET " + path, "Authorization: Bearer " + bearer + "\r\n", "");
+  }
+
+  private static int send(String fromAddress, int port, String requestLine, String headers, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(fromAddress), 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
+      out.write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Content-Length: " + bytes.length
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
       out.flush();
       InputStream in = socket.getInputStream();
       String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII); // "HTTP/1.1 200"

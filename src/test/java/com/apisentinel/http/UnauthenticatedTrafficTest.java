@@ -1,0 +1,74 @@
+package com.apisentinel.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.apisentinel.auth.ApiKeys;
+import com.apisentinel.support.LoopbackClient;
+import com.apisentinel.support.RunningServer;
+import com.apisentinel.support.TestServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Unauthenticated traffic stays cheap and cannot crowd customers out: made-up keys (with a valid
+ * checksum, so each would cost a lookup) from one address are refused before any lookup once the
+ * address has failed enough, while a customer elsewhere is served; a busy pool is a 503, never a 500.
+ */
+class UnauthenticatedTrafficTest {
+
+  @RegisterExtension
+  static final RunningServer RUNNING = new RunningServer();
+
+  @Test
+  void madeUpKeysFromOneAddressAreRefusedBeforeLookupWhileACustomerIsServed() {
+    String customer = RUNNING.server().registerApiKey();
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      statuses.add(LoopbackClient.get("127.0.0.60", RUNNING.server().port(), "/api/v1/usage",
+          ApiKeys.generate().key()));
+      if (i % 20 == 0) {
+        assertThat(RUNNING.server().get("/health").statusCode()).isEqualTo(200);
+        HttpResponse<String> usage = TestServer.send(HttpRequest.newBuilder(RUNNING.server().uri("/api/v1/usage"))
+            .header("Authorization", "Bearer " + customer).timeout(Duration.ofSeconds(10)).build());
+        assertThat(usage.statusCode()).as("a customer at another address").isEqualTo(200);
+      }
+    }
+    assertThat(statuses.subList(0, 50)).containsOnly(401);
+    assertThat(statuses.subList(60, 120)).as("refused before any lookup").containsOnly(429);
+    assertThat(LoopbackClient.get("127.0.0.61", RUNNING.server().port(), "/api/v1/usage", ApiKeys.generate().key()))
+        .as("another address still gets its own answer").isEqualTo(401);
+  }
+
+  @Test
+  void aBusyConnectionPoolIsA503WithRetryAfterNeverA500() {
+    try (TestServer tiny = TestServer.start(RUNNING.database().url(), Map.of("sentinel.database.poolSize", 1,
+        "sentinel.database.poolWaitQueue", 1, "sentinel.security.apiKeyCacheTtlMs", 60_000))) {
+      String key = tiny.registerApiKey();
+      assertThat(get(tiny, key).statusCode()).isEqualTo(200); // the key is cached from here on
+      ExecutorService clients = Executors.newFixedThreadPool(32);
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        answers.add(CompletableFuture.supplyAsync(() -> get(tiny, key), clients));
+      }
+      List<HttpResponse<String>> responses = answers.stream().map(CompletableFuture::join).toList();
+      clients.shutdown();
+      assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 503).contains(503);
+      responses.stream().filter(r -> r.statusCode() == 503)
+          .forEach(r -> assertThat(r.headers().firstValue("Retry-After")).isPresent());
+    }
+  }
+
+  private static HttpResponse<String> get(TestServer server, String key) {
+    return TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/analytics/events?limit=1000"))
+        .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(20)).build());
+  }
+}
