@@ -132,6 +132,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(DocsRoutes.DOCS_PATH).handler(WebPages::contentSecurityPolicy).handler(docs::docsPage);
     router.get(WebPages.DASHBOARD_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.dashboard());
     router.get(WebPages.ASSETS_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.assets());
+    MethodNotAllowed.mountAfter(router);
     ProblemResponder problems = new ProblemResponder(config.http().maxBodyBytes());
     router.route().failureHandler(problems);
     router.errorHandler(404, problems);

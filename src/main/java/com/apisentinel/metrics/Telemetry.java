@@ -17,6 +17,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * One Prometheus registry per process, holding Vert.x's own meters (HTTP server by route, event bus,
@@ -27,6 +28,9 @@ public final class Telemetry {
 
   /** API.md's latency promise: every latency histogram has a bucket boundary exactly there. */
   static final Duration LATENCY_SLO = Duration.ofMillis(100);
+
+  private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+      "OPTIONS", "TRACE", "PATCH");
 
   private final PrometheusMeterRegistry registry;
 
@@ -48,6 +52,10 @@ public final class Telemetry {
     // Per-request byte-size summaries cost every request and answer nothing the dashboards ask.
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("vertx.http.server.request.bytes"));
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("vertx.http.server.response.bytes"));
+    // A client chooses the method: every name but the standard ones shares one label value, so made-up
+    // methods cannot mint series without end.
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
+        method -> STANDARD_METHODS.contains(method) ? method : "OTHER"));
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);

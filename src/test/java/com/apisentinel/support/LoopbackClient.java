@@ -28,7 +28,16 @@ public final class LoopbackClient {
     return send(fromAddress, port, "GET " + path, "Authorization: Bearer " + bearer + "\r\n", "");
   }
 
+  /** Any request line ({@code "FOO /health"}) and raw header lines; returns the whole answer's head. */
+  public static String exchange(String fromAddress, int port, String requestLine, String headers) {
+    return head(fromAddress, port, requestLine, headers, "");
+  }
+
   private static int send(String fromAddress, int port, String requestLine, String headers, String body) {
+    return Integer.parseInt(head(fromAddress, port, requestLine, headers, body).substring(9, 12));
+  }
+
+  private static String head(String fromAddress, int port, String requestLine, String headers, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(fromAddress), 0));
@@ -40,8 +49,9 @@ public final class LoopbackClient {
       out.write(bytes);
       out.flush();
       InputStream in = socket.getInputStream();
-      String statusLine = new String(in.readNBytes(12), StandardCharsets.US_ASCII); // "HTTP/1.1 200"
-      return Integer.parseInt(statusLine.substring(9, 12));
+      String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // Connection: close ends it
+      int end = answer.indexOf("\r\n\r\n");
+      return end < 0 ? answer : answer.substring(0, end);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
