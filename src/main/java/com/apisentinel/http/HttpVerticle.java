@@ -19,6 +19,7 @@ import com.apisentinel.store.UsageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -141,7 +142,8 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
-        .setDecompressionSupported(true)
+        // Request bodies are inflated by RequestBody, which knows the limits and answers a broken stream 400.
+        .setDecompressionSupported(false)
         // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first request head is
         // complete, so a slowloris head could not be timed. HTTP/2 belongs at the TLS proxy.
         .setHttp2ClearTextEnabled(false)
@@ -167,9 +169,17 @@ public final class HttpVerticle extends VerticleBase {
   private void route(HttpServerRequest request) {
     if (draining) {
       ProblemResponder.answerAndClose(request, ProblemResponder.SHUTTING_DOWN);
+    } else if (!isChunkedOrAbsent(request.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+      // RFC 9112 §6.1: a server that cannot decode a transfer coding answers 400 and closes; the body's
+      // framing (where this request ends and the next begins) cannot be trusted.
+      ProblemResponder.answerAndClose(request, ProblemResponder.UNSUPPORTED_TRANSFER_CODING);
     } else {
       router.handle(request);
     }
+  }
+
+  private static boolean isChunkedOrAbsent(String transferEncoding) {
+    return transferEncoding == null || transferEncoding.trim().equalsIgnoreCase("chunked");
   }
 
   /** What the router serves, as {@code METHOD /path} (path parameters as {@code :name}). */

@@ -10,6 +10,7 @@ import com.apisentinel.limits.RateLimitedLog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -39,7 +40,13 @@ final class ProblemResponder implements Handler<RoutingContext> {
   private static final String RETRY_AFTER_SECONDS = "1";
   static final Problem SHUTTING_DOWN = new Problem(503, "shutting-down", "Shutting down",
       "this server is shutting down; retry with the same eventIds");
-  /** The largest body any endpoint accepts (http.maxBodyBytes): an unread body beyond it is not drained. */
+  static final Problem UNSUPPORTED_TRANSFER_CODING = new Problem(400, "bad-request", "Bad request",
+      "Transfer-Encoding must be chunked or absent (use Content-Encoding: gzip to compress)");
+  /** A refused body is read and dropped up to this many bytes (or the API's own limit, if larger)... */
+  static final long LINGER_BYTES = 8L << 20;
+  /** ...and for at most this long, then the connection closes. */
+  static final long LINGER_MS = 5000;
+  /** The largest body any endpoint accepts (http.maxBodyBytes). */
   private final int maxBodyBytes;
 
   ProblemResponder(int maxBodyBytes) {
@@ -67,34 +74,43 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (ctx.failure() instanceof ReplyException reply && reply.failureCode() == Failures.THROTTLED) {
       response.putHeader(HttpHeaders.RETRY_AFTER, reply.getMessage());
     }
-    boolean closeAfter = problem.status() == 413;
-    if (closeAfter) {
-      // The rest of an oversized body is never read: the connection ends with the answer.
-      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    } else {
-      discardUnreadBody(ctx.request());
+    boolean oversized = problem.status() == 413;
+    if (oversized) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE); // after the lingering below
     }
-    response.end(problem.toJson(ResponseHeaders.requestId(ctx)).toBuffer()).onComplete(done -> {
-      if (closeAfter) {
-        ctx.request().connection().close();
-      }
-    });
+    HttpServerRequest request = ctx.request();
+    response.end(problem.toJson(ResponseHeaders.requestId(ctx)).toBuffer())
+        .onComplete(done -> discardUnreadBody(request, oversized));
   }
 
   /**
-   * A body refused before it was read (its sender not authenticated, over a limit, or not JSON)
-   * is still paused: read and drop it, so the client is not left writing into a stalled socket
-   * and the connection stays usable. Beyond what the API would ever accept, the connection is
-   * closed instead of reading on.
+   * A body refused before it was read whole (its sender not authenticated, over a limit, not JSON)
+   * is read on and dropped after the answer, like nginx's lingering close: a client that writes its
+   * whole body before it reads the answer then reads the 413 instead of a reset. Bounded in bytes
+   * ({@link #LINGER_BYTES}) and time ({@link #LINGER_MS}); past either, or after an oversized body's
+   * end, the connection closes. A small refused body that ends in time leaves the connection usable.
    */
-  private void discardUnreadBody(HttpServerRequest request) {
+  private void discardUnreadBody(HttpServerRequest request, boolean closeAtEnd) {
     if (request.isEnded()) {
+      if (closeAtEnd) {
+        request.connection().close();
+      }
       return;
     }
     long[] dropped = {0};
+    long limit = Math.max(LINGER_BYTES, maxBodyBytes);
+    Vertx vertx = Vertx.currentContext().owner();
+    long timer = vertx.setTimer(LINGER_MS, id -> request.connection().close());
     request.handler(chunk -> {
       dropped[0] += chunk.length();
-      if (dropped[0] > maxBodyBytes) {
+      if (dropped[0] > limit) {
+        vertx.cancelTimer(timer);
+        request.connection().close();
+      }
+    });
+    request.endHandler(end -> {
+      vertx.cancelTimer(timer);
+      if (closeAtEnd) {
         request.connection().close();
       }
     });
