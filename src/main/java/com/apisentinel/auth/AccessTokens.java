@@ -7,11 +7,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -54,18 +56,31 @@ public final class AccessTokens {
         .put("jti", UUID.randomUUID().toString())
         .put("fam", familyId.toString())
         .put("tier", tier);
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setSubject(customerId.toString())
-        .setIssuer(config.issuer()).setAudience(List.of(config.audience()))
-        .setExpiresInSeconds((int) config.accessTokenTtl().toSeconds()));
+    return CanonicalEs256.canonical(jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM)
+        .setSubject(customerId.toString()).setIssuer(config.issuer()).setAudience(List.of(config.audience()))
+        .setExpiresInSeconds((int) config.accessTokenTtl().toSeconds())));
   }
 
   long ttlSeconds() {
     return config.accessTokenTtl().toSeconds();
   }
 
-  /** Fails with {@link UnauthenticatedException} for any token that is not ours, intact and current. */
+  /**
+   * Fails with {@link UnauthenticatedException} for any token that is not ours, intact, canonically
+   * signed and current, and for one signed with our key whose claims are not the ones we issue.
+   */
   public Future<Principal> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
+    if (!CanonicalEs256.isCanonical(token)) {
+      return Future.failedFuture(new UnauthenticatedException("not a canonical ES256 signature"));
+    }
+    Future<User> verified;
+    try {
+      verified = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformedClaims) {
+      // vertx-auth reads exp/nbf/iat while verifying and throws on a claim of the wrong type.
+      verified = Future.failedFuture(malformedClaims);
+    }
+    return verified
         .recover(failure -> Future.failedFuture(new UnauthenticatedException("invalid access token")))
         .compose(user -> {
           // vertx-auth keeps the raw token as the principal and the verified claims as this attribute.
@@ -73,8 +88,9 @@ public final class AccessTokens {
           try {
             Principal.Session session = new Principal.Session(UUID.fromString(claims.getString("jti")),
                 UUID.fromString(claims.getString("fam")), Instant.ofEpochSecond(claims.getLong("exp")));
-            return Future.succeededFuture(Principal.ofSession(UUID.fromString(claims.getString("sub")),
-                claims.getString("tier"), session));
+            // The plan is read from the database, never trusted from the token; it must still be ours in shape.
+            String tier = Objects.requireNonNull(claims.getString("tier"), "tier");
+            return Future.succeededFuture(Principal.ofSession(UUID.fromString(claims.getString("sub")), tier, session));
           } catch (RuntimeException malformed) {
             return Future.failedFuture(new UnauthenticatedException("access token without our claims"));
           }

@@ -115,7 +115,7 @@ final class AccountService {
   }
 
   Future<Void> keysUsed(AccountCommands.KeysUsed used) {
-    return used.keyIds().isEmpty() ? Future.succeededFuture() : keys.markUsed(used.keyIds());
+    return used.lastUsed().isEmpty() ? Future.succeededFuture() : keys.markUsed(used.lastUsed());
   }
 
   /** This node's caches forget the key at once; other nodes' within their cache TTL. */

@@ -9,10 +9,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -28,12 +31,14 @@ public final class ApiKeyCache {
 
   private final EventBus bus;
   private final LookupCache<String, Principal> principals;
-  /** Keys seen since the last report: lastUsedAt is written in batches, never once per request. */
-  private Set<UUID> usedSinceReport = new HashSet<>();
+  private final Clock clock;
+  /** Keys used since the last report, with the time of their last use: lastUsedAt is written in batches. */
+  private Map<UUID, Instant> usedSinceReport = new HashMap<>();
 
-  public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock) {
+  public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock, Clock clock) {
     this.bus = bus;
     this.principals = new LookupCache<>(ttl, maxEntries, nanoClock);
+    this.clock = clock;
   }
 
   /** Fails with {@link UnauthenticatedException}, or a {@link ReplyException} when storage is unavailable. */
@@ -59,14 +64,14 @@ public final class ApiKeyCache {
     if (principal == null) {
       return Future.failedFuture(new UnauthenticatedException("unknown, expired or revoked API key"));
     }
-    usedSinceReport.add(principal.keyId());
+    usedSinceReport.put(principal.keyId(), clock.instant());
     return Future.succeededFuture(principal);
   }
 
-  /** @return the keys used since the previous call, and starts a new interval */
-  public Set<UUID> takeUsedKeys() {
-    Set<UUID> used = usedSinceReport;
-    usedSinceReport = new HashSet<>();
+  /** @return the keys used since the previous call with the time each was last used, and starts a new interval */
+  public Map<UUID, Instant> takeUsedKeys() {
+    Map<UUID, Instant> used = usedSinceReport;
+    usedSinceReport = new HashMap<>();
     return used;
   }
 

@@ -2,6 +2,7 @@ package com.apisentinel.bus;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -55,9 +56,10 @@ public final class AccountCommands {
   }
 
   /** Published by HTTP verticles every few seconds: keys seen since the last report (for lastUsedAt). */
-  public record KeysUsed(Set<UUID> keyIds) {
+  /** Each key with the time it was last used on the node that reports it. */
+  public record KeysUsed(Map<UUID, Instant> lastUsed) {
     public KeysUsed {
-      keyIds = Set.copyOf(keyIds);
+      lastUsed = Map.copyOf(lastUsed);
     }
   }
 

@@ -81,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime);
+        System::nanoTime, clock);
     var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
         config.writer().ackTimeout(), meters, clock);
     var accounts = new AccountRoutes(bus);

@@ -13,9 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 
 /** API keys: stored as SHA-256 with a display prefix. Every query is scoped by the owning customer. */
@@ -44,7 +45,16 @@ public final class ApiKeyStore {
          FOR UPDATE""";
   private static final String EXPIRE = """
       UPDATE api_keys SET expires_at = least(coalesce(expires_at, $2), $2) WHERE id = $1""";
-  private static final String MARK_USED = "UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1)";
+  /**
+   * The time of the last real use, as the node saw it; it never goes back (another node may report an
+   * older use later) and never lies after the revocation (a node may still serve a revoked key from
+   * its cache for under a second).
+   */
+  private static final String MARK_USED = """
+      UPDATE api_keys k
+         SET last_used_at = GREATEST(k.last_used_at, LEAST(u.at, coalesce(k.revoked_at, u.at)))
+        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
+       WHERE k.id = u.id""";
 
   private final Pool pool;
 
@@ -128,8 +138,11 @@ public final class ApiKeyStore {
   }
 
   /** One statement for every key an HTTP verticle saw in its last reporting interval. */
-  public Future<Void> markUsed(Set<UUID> keyIds) {
-    return pool.preparedQuery(MARK_USED).execute(Tuple.of(keyIds.toArray(UUID[]::new))).mapEmpty();
+  public Future<Void> markUsed(Map<UUID, Instant> lastUsed) {
+    UUID[] ids = lastUsed.keySet().toArray(UUID[]::new);
+    OffsetDateTime[] times = Arrays.stream(ids).map(id -> utc(lastUsed.get(id))).toArray(OffsetDateTime[]::new);
+    return pool.preparedQuery(MARK_USED).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfOffsetDateTime(times))
+        .mapEmpty();
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -157,6 +157,25 @@ class AccountManagementTest {
             .getJsonObject(0).getString("lastUsedAt") != null);
   }
 
+  /** The use, not the report (written every 5 s), and never after the revocation it preceded. */
+  @Test
+  void lastUsedAtIsTheTimeOfTheUseAndNeverAfterTheRevocation() {
+    JsonObject me = RUNNING.server().register();
+    String access = me.getString("accessToken");
+    Instant before = Instant.now().minusMillis(1);
+    assertThat(ingest(me.getJsonObject("apiKey").getString("key"))).isEqualTo(202);
+    Instant after = Instant.now().plusMillis(1);
+    assertThat(call("DELETE", "/api/v1/keys/" + me.getJsonObject("apiKey").getString("id"), access, null)
+        .statusCode()).isEqualTo(204);
+
+    JsonObject key = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() ->
+        new JsonObject(call("GET", "/api/v1/keys", access, null).body()).getJsonArray("keys").getJsonObject(0),
+        listed -> listed.getString("lastUsedAt") != null);
+    Instant lastUsed = Instant.parse(key.getString("lastUsedAt"));
+    assertThat(lastUsed).isBetween(before, after);
+    assertThat(lastUsed).isBeforeOrEqualTo(Instant.parse(key.getString("revokedAt")));
+  }
+
   @Test
   void anotherCustomersKeysAreNotFoundAndItsEventsNeverSeen() {
     JsonObject alice = RUNNING.server().register();

@@ -44,7 +44,7 @@ class ApiKeyCacheTest {
   }
 
   private ApiKeyCache cache(Vertx vertx) {
-    return new ApiKeyCache(vertx.eventBus(), Duration.ofSeconds(1), 100, now::get);
+    return new ApiKeyCache(vertx.eventBus(), Duration.ofSeconds(1), 100, now::get, java.time.Clock.systemUTC());
   }
 
   @Test

@@ -183,6 +183,39 @@ class SessionTest {
   }
 
   @Test
+  void ourOwnSignatureOnClaimsThatAreNotOursIsA401NotA500() {
+    JsonObject claims = validClaims(registered());
+    for (JsonObject malformed : new JsonObject[] {without(claims, "sub"), claims.copy().put("sub", "not-a-uuid"),
+        without(claims, "jti"), claims.copy().put("fam", 42), claims.copy().put("exp", "soon"), without(claims, "tier"),
+        claims.copy().put("tier", 7), claims.copy().putNull("sub"),
+        claims.copy().put("sub", new JsonObject())}) {
+      assertThat(ingestWith(TokenForge.es256(malformed, KEYS.privateKey()))).as(malformed.encode()).isEqualTo(401);
+    }
+  }
+
+  /** ES256 signatures are R||S, 64 bytes, with S in the lower half: one valid encoding per token (no malleability). */
+  @Test
+  void onlyTheCanonicalEs256SignatureIsAccepted() {
+    JsonObject registration = registered();
+    String issued = registration.getString("accessToken");
+    assertThat(TokenForge.isLowS(issued)).as("the server signs canonically").isTrue();
+    assertThat(ingestWith(issued)).isEqualTo(202);
+    assertThat(ingestWith(TokenForge.highS(issued))).as("the same signature with S = n - S").isEqualTo(401);
+    assertThat(ingestWith(TokenForge.derSignature(issued))).as("DER instead of R||S").isEqualTo(401);
+    for (int i = 0; i < 20; i++) {
+      String token = new JsonObject(login(registration.getJsonObject("customer").getString("email"),
+          "correct horse battery").body()).getString("accessToken");
+      assertThat(TokenForge.isLowS(token)).isTrue();
+    }
+  }
+
+  private static JsonObject without(JsonObject claims, String field) {
+    JsonObject copy = claims.copy();
+    copy.remove(field);
+    return copy;
+  }
+
+  @Test
   void ingestKeepsAnsweringWhileLoginsHash() {
     String key = registered().getJsonObject("apiKey").getString("key");
     var logins = CompletableFuture.runAsync(() -> {

@@ -31,6 +31,58 @@ public final class TokenForge {
     }
   }
 
+  /** The P-256 group order n. */
+  private static final java.math.BigInteger ORDER = new java.math.BigInteger(
+      "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+  public static boolean isLowS(String token) {
+    byte[] signature = signature(token);
+    return signature.length == 64
+        && new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64)).compareTo(ORDER.shiftRight(1)) <= 0;
+  }
+
+  /** The same token with S replaced by n - S: as valid for ECDSA, but not the canonical encoding. */
+  public static String highS(String token) {
+    byte[] signature = signature(token);
+    java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+    byte[] flipped = ORDER.subtract(s).toByteArray();
+    byte[] out = java.util.Arrays.copyOf(signature, 64);
+    java.util.Arrays.fill(out, 32, 64, (byte) 0);
+    int length = Math.min(32, flipped.length);
+    System.arraycopy(flipped, flipped.length - length, out, 64 - length, length);
+    return withSignature(token, out);
+  }
+
+  /** The same signature in ASN.1 DER, as Java's plain SHA256withECDSA writes it. */
+  public static String derSignature(String token) {
+    byte[] signature = signature(token);
+    byte[] r = integer(java.util.Arrays.copyOfRange(signature, 0, 32));
+    byte[] s = integer(java.util.Arrays.copyOfRange(signature, 32, 64));
+    byte[] der = new byte[2 + r.length + s.length];
+    der[0] = 0x30;
+    der[1] = (byte) (r.length + s.length);
+    System.arraycopy(r, 0, der, 2, r.length);
+    System.arraycopy(s, 0, der, 2 + r.length, s.length);
+    return withSignature(token, der);
+  }
+
+  private static byte[] integer(byte[] unsigned) {
+    byte[] value = new java.math.BigInteger(1, unsigned).toByteArray();
+    byte[] tlv = new byte[2 + value.length];
+    tlv[0] = 0x02;
+    tlv[1] = (byte) value.length;
+    System.arraycopy(value, 0, tlv, 2, value.length);
+    return tlv;
+  }
+
+  private static byte[] signature(String token) {
+    return Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+  }
+
+  private static String withSignature(String token, byte[] signature) {
+    return token.substring(0, token.lastIndexOf('.') + 1) + B64.encodeToString(signature);
+  }
+
   public static String unsigned(JsonObject claims) {
     return signingInput("none", claims) + ".";
   }
