@@ -1,12 +1,11 @@
 package com.apisentinel.ingest;
 
 import com.apisentinel.body.FieldError;
+import com.apisentinel.body.Rfc3339;
 import com.apisentinel.body.TextRules;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Currency;
 import java.util.List;
@@ -87,14 +86,13 @@ final class EventRules {
     if (d.occurredAt == null) {
       return receivedAt.truncatedTo(ChronoUnit.MICROS);
     }
-    Instant at;
-    try {
-      // PostgreSQL keeps microseconds: truncate here so what is validated is exactly what is stored.
-      at = OffsetDateTime.parse(d.occurredAt).toInstant().truncatedTo(ChronoUnit.MICROS);
-    } catch (DateTimeParseException e) {
+    Instant parsed = Rfc3339.parse(d.occurredAt);
+    if (parsed == null) {
       fail("occurredAt", "must be an RFC 3339 date-time with an offset, e.g. 2026-11-22T10:15:30.123Z");
       return null;
     }
+    // PostgreSQL keeps microseconds: truncate here so what is validated is exactly what is stored.
+    Instant at = parsed.truncatedTo(ChronoUnit.MICROS);
     if (at.isBefore(receivedAt.minus(MAX_AGE)) || at.isAfter(receivedAt.plus(MAX_FUTURE))) {
       fail("occurredAt", "must be within 30 days before and 5 minutes after the time of receipt");
     }
