@@ -44,8 +44,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
       "Transfer-Encoding must be chunked or absent (use Content-Encoding: gzip to compress)");
   /** A refused body is read and dropped up to this many bytes (or the API's own limit, if larger)... */
   static final long LINGER_BYTES = 8L << 20;
-  /** ...and for at most this long, then the connection closes. */
+  /** ...for at most this long in all, then the connection closes... */
   static final long LINGER_MS = 5000;
+  /** ...and only while bytes keep coming: a client that declared a body and sends nothing is let go sooner. */
+  static final long LINGER_IDLE_MS = 1000;
   /** The largest body any endpoint accepts (http.maxBodyBytes). */
   private final int maxBodyBytes;
 
@@ -87,8 +89,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
    * A body refused before it was read whole (its sender not authenticated, over a limit, not JSON)
    * is read on and dropped after the answer, like nginx's lingering close: a client that writes its
    * whole body before it reads the answer then reads the 413 instead of a reset. Bounded in bytes
-   * ({@link #LINGER_BYTES}) and time ({@link #LINGER_MS}); past either, or after an oversized body's
-   * end, the connection closes. A small refused body that ends in time leaves the connection usable.
+   * ({@link #LINGER_BYTES}), in time ({@link #LINGER_MS}) and in silence ({@link #LINGER_IDLE_MS});
+   * past any of them, or after an oversized body's end, the connection closes. A small refused body
+   * that ends in time leaves the connection usable.
    */
   private void discardUnreadBody(HttpServerRequest request, boolean closeAtEnd) {
     if (request.isEnded()) {
@@ -98,11 +101,20 @@ final class ProblemResponder implements Handler<RoutingContext> {
       return;
     }
     long[] dropped = {0};
+    long[] lastChunkAt = {System.nanoTime()};
     long limit = Math.max(LINGER_BYTES, maxBodyBytes);
+    long deadline = System.nanoTime() + LINGER_MS * 1_000_000;
     Vertx vertx = Vertx.currentContext().owner();
-    long timer = vertx.setTimer(LINGER_MS, id -> request.connection().close());
+    long timer = vertx.setPeriodic(LINGER_IDLE_MS / 4, id -> {
+      long now = System.nanoTime();
+      if (now - deadline >= 0 || now - lastChunkAt[0] >= LINGER_IDLE_MS * 1_000_000) {
+        vertx.cancelTimer(id);
+        request.connection().close();
+      }
+    });
     request.handler(chunk -> {
       dropped[0] += chunk.length();
+      lastChunkAt[0] = System.nanoTime();
       if (dropped[0] > limit) {
         vertx.cancelTimer(timer);
         request.connection().close();

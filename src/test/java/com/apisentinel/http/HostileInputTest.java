@@ -101,6 +101,9 @@ class HostileInputTest {
     bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', 'x', 0, 'y', '"', '}'}); // raw NUL inside a string
     bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}); // invalid UTF-8
     bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, (byte) 0xFE, '"', '}'});
+    bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'}); // overlong '/'
+    bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}); // surrogate
+    bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xE2, (byte) 0x82, '"', '}'}); // truncated
     return bodies;
   }
 
@@ -121,6 +124,15 @@ class HostileInputTest {
         endpoint.wrongTypes().getBytes(StandardCharsets.UTF_8));
     JsonObject problem = assertProblem(response, 422);
     assertThat(problem.getJsonArray("errors")).as("errors naming the fields").isNotEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jsonEndpoints")
+  void brokenGzipIsA400AndOtherEncodingsOrCharsetsA415(Endpoint endpoint) {
+    byte[] body = endpoint.wrongTypes().getBytes(StandardCharsets.UTF_8);
+    assertProblem(sendWith(endpoint, "application/json", body, "Content-Encoding", "gzip"), 400);
+    assertProblem(sendWith(endpoint, "application/json", body, "Content-Encoding", "deflate"), 415);
+    assertProblem(sendWith(endpoint, "application/json; charset=utf-16", body, null, null), 415);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -296,9 +308,17 @@ class HostileInputTest {
   }
 
   private static HttpResponse<String> send(Endpoint endpoint, String contentType, byte[] body) {
+    return sendWith(endpoint, contentType, body, null, null);
+  }
+
+  private static HttpResponse<String> sendWith(Endpoint endpoint, String contentType, byte[] body, String header,
+                                               String value) {
     HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path(endpoint.path())))
         .timeout(Duration.ofSeconds(20)).header("Content-Type", contentType)
         .method(endpoint.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+    if (header != null) {
+      request.header(header, value);
+    }
     authorize(request, endpoint.credential());
     return exchange(request.build());
   }
