@@ -30,11 +30,9 @@ final class Authentication {
   private final SessionTiers tiers;
   private final RateLimits limits;
   private final RequestCounter requests;
-  private final FailedAuthentications failures;
 
   Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations, SessionTiers tiers,
-                 RateLimits limits, RequestCounter requests, FailedAuthentications failures) {
-    this.failures = failures;
+                 RateLimits limits, RequestCounter requests) {
     this.keys = keys;
     this.tokens = tokens;
     this.revocations = revocations;
@@ -64,21 +62,8 @@ final class Authentication {
       ctx.fail(new UnauthenticatedException("missing bearer credential"));
       return;
     }
-    String host = ctx.request().remoteAddress().host();
-    long blocked = failures.secondsBlocked(host);
-    if (blocked > 0) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(blocked));
-      ctx.fail(new ProblemException(new Problem(429, "rate-limited", "Too many failed authentications",
-          "too many requests with invalid credentials from this address; retry after " + blocked + " s")));
-      return;
-    }
     String credential = authorization.substring(BEARER.length()).trim();
-    resolve(credential)
-        .onFailure(failure -> {
-          if (failure instanceof UnauthenticatedException) {
-            failures.failed(host);
-          }
-        })
+    resolve(credential, ctx.request().remoteAddress().host())
         .compose(principal -> !apiKeyAllowed && principal.isApiKey()
             ? Future.failedFuture(new ForbiddenException("account management needs a login session, not an API key"))
             : tiers.current(principal))
@@ -92,9 +77,10 @@ final class Authentication {
         .onFailure(ctx::fail);
   }
 
-  private Future<Principal> resolve(String credential) {
+  /** API keys are looked up (charged to the client's address on a cache miss); tokens are checked here. */
+  private Future<Principal> resolve(String credential, String clientHost) {
     if (credential.startsWith("sk_")) {
-      return keys.authenticate(credential);
+      return keys.authenticate(credential, clientHost);
     }
     return tokens.verify(credential).compose(principal -> revocations.isRevoked(principal.session())
         ? Future.failedFuture(new UnauthenticatedException("revoked access token"))

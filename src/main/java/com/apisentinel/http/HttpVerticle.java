@@ -2,6 +2,7 @@ package com.apisentinel.http;
 
 import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
+import com.apisentinel.auth.FailedAuthentications;
 import com.apisentinel.auth.RevocationList;
 import com.apisentinel.auth.SessionTiers;
 import com.apisentinel.bus.AccountCommands;
@@ -81,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime, clock);
+        System::nanoTime, clock, new FailedAuthentications(limiter));
     var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
         config.writer().ackTimeout(), meters, clock);
     var accounts = new AccountRoutes(bus);
@@ -103,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     usage = new UsageStore(pool);
     var usageRoutes = new UsageRoutes(usage, config.plans(), clock);
     var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, tiers,
-        limits, requests, new FailedAuthentications(limiter));
+        limits, requests);
 
     router = Router.router(vertx);
     router.route().handler(new ResponseHeaders());
@@ -169,7 +170,7 @@ public final class HttpVerticle extends VerticleBase {
   private void route(HttpServerRequest request) {
     if (draining) {
       ProblemResponder.answerAndClose(request, ProblemResponder.SHUTTING_DOWN);
-    } else if (!isChunkedOrAbsent(request.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+    } else if (!isChunkedOrAbsent(request.headers().getAll(HttpHeaders.TRANSFER_ENCODING))) {
       // RFC 9112 §6.1: a server that cannot decode a transfer coding answers 400 and closes; the body's
       // framing (where this request ends and the next begins) cannot be trusted.
       ProblemResponder.answerAndClose(request, ProblemResponder.UNSUPPORTED_TRANSFER_CODING);
@@ -178,8 +179,10 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private static boolean isChunkedOrAbsent(String transferEncoding) {
-    return transferEncoding == null || transferEncoding.trim().equalsIgnoreCase("chunked");
+  /** Exactly one Transfer-Encoding line saying only "chunked": "gzip, chunked" or a second line is refused. */
+  private static boolean isChunkedOrAbsent(List<String> transferEncodings) {
+    return transferEncodings.isEmpty()
+        || transferEncodings.size() == 1 && transferEncodings.get(0).trim().equalsIgnoreCase("chunked");
   }
 
   /** What the router serves, as {@code METHOD /path} (path parameters as {@code :name}). */

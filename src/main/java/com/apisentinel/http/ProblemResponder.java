@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import com.apisentinel.auth.ForbiddenException;
+import com.apisentinel.auth.TooManyFailuresException;
 import com.apisentinel.auth.UnauthenticatedException;
 import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
@@ -76,6 +77,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (ctx.failure() instanceof ReplyException reply && reply.failureCode() == Failures.THROTTLED) {
       response.putHeader(HttpHeaders.RETRY_AFTER, reply.getMessage());
     }
+    if (ctx.failure() instanceof TooManyFailuresException refused) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+    }
     boolean oversized = problem.status() == 413;
     if (oversized) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE); // after the lingering below
@@ -145,6 +149,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
     }
     if (failure instanceof UnauthenticatedException) {
       return unauthenticated();
+    }
+    if (failure instanceof TooManyFailuresException) {
+      return new Problem(429, "rate-limited", "Too many unknown credentials",
+          "too many unknown API keys from this address; keys that work are not affected");
     }
     if (failure instanceof ForbiddenException) {
       return new Problem(403, "forbidden", "Forbidden", failure.getMessage());

@@ -76,6 +76,18 @@ public final class RateLimiter {
     return ahead > 0 ? seconds(ahead) : 0;
   }
 
+  /** Takes back one admission of {@code key} (an attempt counted in advance that turned out fine). */
+  public void refund(Object key, Rate rate) {
+    AtomicLong arrival = arrivals.get(key);
+    if (arrival != null) {
+      arrival.addAndGet(-rate.intervalNanos());
+    }
+  }
+
+  public boolean isTracked(Object key) {
+    return arrivals.containsKey(key);
+  }
+
   /**
    * Forgets keys whose bucket is full again: they would start afresh anyway. A request admitted at the
    * same instant may lose its step with the removed entry, which errs by one request, in its favour.

@@ -44,14 +44,15 @@ class ApiKeyCacheTest {
   }
 
   private ApiKeyCache cache(Vertx vertx) {
-    return new ApiKeyCache(vertx.eventBus(), Duration.ofSeconds(1), 100, now::get, java.time.Clock.systemUTC());
+    return new ApiKeyCache(vertx.eventBus(), Duration.ofSeconds(1), 100, now::get, java.time.Clock.systemUTC(),
+        new FailedAuthentications(new com.apisentinel.limits.RateLimiter(now::get)));
   }
 
   @Test
   void concurrentMissesShareOneLookupAndHitsAskNobody(Vertx vertx, VertxTestContext test) {
     ApiKeyCache cache = cache(vertx);
-    vertx.runOnContext(v -> Future.all(cache.authenticate(knownKey), cache.authenticate(knownKey))
-        .compose(both -> cache.authenticate(knownKey))
+    vertx.runOnContext(v -> Future.all(cache.authenticate(knownKey, "127.0.0.1"), cache.authenticate(knownKey, "127.0.0.1"))
+        .compose(both -> cache.authenticate(knownKey, "127.0.0.1"))
         .onComplete(test.succeeding(principal -> test.verify(() -> {
           assertThat(principal).isEqualTo(owner);
           assertThat(lookups).hasValue(1);
@@ -62,10 +63,10 @@ class ApiKeyCacheTest {
   @Test
   void answersExpireAfterTheTtlSoRevocationTakesEffect(Vertx vertx, VertxTestContext test) {
     ApiKeyCache cache = cache(vertx);
-    vertx.runOnContext(v -> cache.authenticate(knownKey)
+    vertx.runOnContext(v -> cache.authenticate(knownKey, "127.0.0.1")
         .compose(first -> {
           now.addAndGet(Duration.ofMillis(1001).toNanos());
-          return cache.authenticate(knownKey);
+          return cache.authenticate(knownKey, "127.0.0.1");
         })
         .onComplete(test.succeeding(principal -> test.verify(() -> {
           assertThat(lookups).hasValue(2);
@@ -77,9 +78,9 @@ class ApiKeyCacheTest {
   void unknownKeysAreRememberedAndMalformedKeysNeverLookedUp(Vertx vertx, VertxTestContext test) {
     ApiKeyCache cache = cache(vertx);
     String unknown = ApiKeys.generate().key();
-    vertx.runOnContext(v -> cache.authenticate(unknown)
-        .recover(e -> cache.authenticate(unknown))
-        .recover(e -> cache.authenticate("sk_live_" + "x".repeat(46)))
+    vertx.runOnContext(v -> cache.authenticate(unknown, "127.0.0.1")
+        .recover(e -> cache.authenticate(unknown, "127.0.0.1"))
+        .recover(e -> cache.authenticate("sk_live_" + "x".repeat(46), "127.0.0.1"))
         .onComplete(test.failing(failure -> test.verify(() -> {
           assertThat(failure).isInstanceOf(UnauthenticatedException.class);
           assertThat(lookups).hasValue(1);

@@ -119,6 +119,8 @@ class BodyEncodingTest {
           + "Transfer-Encoding: " + coding + "\r\n", body)).as(coding).startsWith("HTTP/1.1 400");
     }
     assertThat(exchange("Authorization: Bearer " + apiKey + "\r\nContent-Type: application/json\r\n"
+        + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", body)).as("two lines").startsWith("HTTP/1.1 400");
+    assertThat(exchange("Authorization: Bearer " + apiKey + "\r\nContent-Type: application/json\r\n"
         + "Transfer-Encoding: chunked\r\n", body)).startsWith("HTTP/1.1 202");
   }
 
