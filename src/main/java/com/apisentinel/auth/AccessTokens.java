@@ -13,7 +13,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -89,7 +88,9 @@ public final class AccessTokens {
             Principal.Session session = new Principal.Session(UUID.fromString(claims.getString("jti")),
                 UUID.fromString(claims.getString("fam")), Instant.ofEpochSecond(claims.getLong("exp")));
             // The plan is read from the database, never trusted from the token; it must still be ours in shape.
-            String tier = Objects.requireNonNull(claims.getString("tier"), "tier");
+            if (!(claims.getValue("tier") instanceof String tier)) {
+              throw new IllegalArgumentException("tier is not a string");
+            }
             return Future.succeededFuture(Principal.ofSession(UUID.fromString(claims.getString("sub")), tier, session));
           } catch (RuntimeException malformed) {
             return Future.failedFuture(new UnauthenticatedException("access token without our claims"));

@@ -44,13 +44,20 @@ final class RateLimits {
 
   /**
    * Route handler: registrations per client address and per node, since each costs an argon2 hash
-   * and creates an account with a free quota. The node-wide limit is asked first, so that addresses
-   * beyond it leave no entry in the limiter.
+   * and creates an account with a free quota. The address's own limit is looked at first without
+   * taking anything, so that one address over its limit cannot spend the node's allowance for
+   * everyone; the node-wide one is taken next, so that addresses beyond it leave no entry.
    */
   void registration(RoutingContext ctx) {
+    String address = "registration " + ClientAddress.throttleKey(SessionRoutes.clientAddress(ctx));
+    long wait = limiter.secondsUntilAdmitted(address, registrations);
+    if (wait > 0) {
+      answer(ctx, new RateLimiter.Decision(false, registrations.burst(), 0, wait, wait),
+          "too many registrations from this address");
+      return;
+    }
     if (answer(ctx, limiter.acquire(ALL_REGISTRATIONS, allRegistrations), "too many registrations right now")
-        && answer(ctx, limiter.acquire("registration " + ClientAddress.throttleKey(SessionRoutes.clientAddress(ctx)),
-            registrations), "too many registrations from this address")) {
+        && answer(ctx, limiter.acquire(address, registrations), "too many registrations from this address")) {
       ctx.next();
     }
   }

@@ -25,7 +25,8 @@ public final class TokenForge {
       Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
       signature.initSign(key);
       signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + B64.encodeToString(signature.sign());
+      String token = signingInput + "." + B64.encodeToString(signature.sign());
+      return isLowS(token) ? token : flipS(token); // the server accepts the low-S form only; n - S flips it
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -41,8 +42,8 @@ public final class TokenForge {
         && new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64)).compareTo(ORDER.shiftRight(1)) <= 0;
   }
 
-  /** The same token with S replaced by n - S: as valid for ECDSA, but not the canonical encoding. */
-  public static String highS(String token) {
+  /** The same token with S replaced by n - S: as valid for ECDSA, and low S where it was high (and back). */
+  public static String flipS(String token) {
     byte[] signature = signature(token);
     java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
     byte[] flipped = ORDER.subtract(s).toByteArray();
