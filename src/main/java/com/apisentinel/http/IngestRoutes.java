@@ -128,11 +128,11 @@ final class IngestRoutes {
       counts[0]++;
       return entry.put("status", "accepted");
     }
-    if ((result != null && result.isConflict(index)) || item.conflictInRequest()) {
+    if (result != null && result.isConflict(index)) {
       counts[2]++;
       return entry.put("status", "conflict").put("errors", FieldError.toJson(List.of(CONFLICT)));
     }
-    if (result != null || item.repeatInRequest()) {
+    if (result != null) {
       counts[1]++;
       return entry.put("status", "duplicate");
     }

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns an ingest body into validated events in one streaming pass, with no intermediate JSON tree.
@@ -68,7 +66,6 @@ public final class IngestParser {
       throw new MalformedBodyException("\"events\" must be an array of event objects");
     }
     List<ParsedEvent> items = new ArrayList<>();
-    Map<String, Event> firstById = new HashMap<>();
     for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
       int index = items.size();
       if (index == MAX_BATCH_EVENTS) {
@@ -82,8 +79,7 @@ public final class IngestParser {
         continue;
       }
       ParsedEvent item = new EventReader(parser, path, receivedAt).readFieldsFrom(parser.nextToken());
-      Event first = item.isValid() ? firstById.putIfAbsent(item.eventId(), item.event()) : null;
-      items.add(first != null ? ParsedEvent.repeatOf(first, item.event()) : item);
+      items.add(item);
     }
     if (items.isEmpty()) {
       throw new InvalidBodyException("a batch holds at least one event",

@@ -375,18 +375,19 @@ public final class BatchingWriterVerticle extends VerticleBase {
   }
 
   /**
-   * Skips the stored events, then (only if there were any) compares their payloads with what was
-   * sent again, so that a conflict is told apart from a harmless duplicate. The events are committed
-   * by then: if the comparison fails, they are answered as plain duplicates rather than as an error.
+   * Skips the stored events, then (only if some were stored before or repeated) compares what was
+   * sent with what is stored, so that a conflict is told apart from a harmless duplicate. The events
+   * are committed by then: if the comparison fails, they are answered as plain duplicates rather
+   * than as an error.
    */
   private Future<EventsCommitted> storeAny(EventBatch batch) {
     return execute(batch, EventBatch.INSERT_ANY, batch.anyEventsParameters())
         .compose(rows -> {
-          Tuple storedBefore = batch.storedBeforeParameters(rows);
-          if (storedBefore == null) {
+          Tuple notInserted = batch.notInsertedParameters(rows);
+          if (notInserted == null) {
             return Future.succeededFuture(batch.replyCommitted(List.of(), quotas));
           }
-          return execute(batch, EventBatch.CONFLICTS, storedBefore)
+          return execute(batch, EventBatch.CONFLICTS, notInserted)
               .map(conflicting -> batch.replyCommitted(conflicting, quotas))
               .recover(failure -> {
                 LOG.warn("could not compare duplicates' payloads; answering them as duplicates: {}", failure.toString());

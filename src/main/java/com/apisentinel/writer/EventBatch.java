@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -97,15 +96,17 @@ final class EventBatch {
       SELECT customer_id, event_id FROM stored""";
 
   /**
-   * The stored events among a batch's duplicates whose payload differs from the one sent again
-   * ($17: whether the new one gave occurredAt; API.md: a defaulted one is not compared). Only run
-   * when a batch met stored events. Metadata compares as jsonb, so key order and spacing do not matter.
+   * Which of the events a batch did not insert (stored before, or repeated within the batch) differ
+   * from what is stored under their key: their positions ($1..$15 the events, $16 whether each gave
+   * occurredAt; API.md: a defaulted one is not compared). Run only when a batch met stored or
+   * repeated keys, after the INSERT committed, so a repeat is held to the copy this batch stored.
+   * Metadata compares as jsonb: key order, spacing and 1 vs 1.0 do not matter.
    */
   static final String CONFLICTS = """
-      SELECT i.c, i.e
+      SELECT i.n
         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::bool[], $7::bool[],
                     $8::int8[], $9::text[], $10::int4[], $11::int4[], $12::text[], $13::int2[], $14::text[],
-                    $15::text[], $16::bool[]) AS i(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m, og)
+                    $15::text[], $16::bool[]) WITH ORDINALITY AS i(c, e, o, pg, gu, f, s, a, cur, l, r, ec, es, em, m, og, n)
         JOIN events ev ON ev.customer_id = i.c AND ev.event_id = i.e
        WHERE (ev.primary_gateway, ev.gateway_used, ev.failover_used, ev.success, ev.amount, ev.currency::text,
               ev.latency_ms, ev.recovery_time_ms, ev.primary_error_code, ev.primary_error_http_status,
@@ -123,10 +124,10 @@ final class EventBatch {
   private final QuotaPeriod period;
   /** Per write: events whose key appeared earlier in this batch, answered without being sent (INSERT_ANY). */
   private final List<BitSet> repeats = new ArrayList<>();
-  /** Per write: those of {@link #repeats} whose payload differs from the earlier event's. */
-  private final List<BitSet> repeatConflicts = new ArrayList<>();
-  /** What INSERT_ANY stored; the batch's other events were stored before. */
+  /** What INSERT_ANY stored; the batch's other events were stored before, or repeat one it stored. */
   private final Set<EventKey> inserted = new HashSet<>();
+  /** The events {@link #CONFLICTS} compares, as {write, index} in the order of its parameters. */
+  private final List<int[]> compared = new ArrayList<>();
   private final int eventCount;
 
   private EventBatch(List<PendingWrite> writes, int slot, UUID lane, QuotaPeriod period) {
@@ -196,25 +197,20 @@ final class EventBatch {
    */
   Tuple anyEventsParameters() {
     List<Keyed> rows = new ArrayList<>(eventCount);
-    Map<EventKey, Event> firstByKey = new HashMap<>(eventCount * 2);
+    Set<EventKey> seen = new HashSet<>(eventCount * 2);
     repeats.clear();
-    repeatConflicts.clear();
     for (PendingWrite write : writes) {
       BitSet repeated = new BitSet();
-      BitSet conflicting = new BitSet();
       List<Event> events = write.request().events();
       UUID customer = write.request().customerId();
       for (int i = 0; i < events.size(); i++) {
-        Event first = firstByKey.putIfAbsent(new EventKey(customer, events.get(i).eventId()), events.get(i));
-        if (first == null) {
+        if (seen.add(new EventKey(customer, events.get(i).eventId()))) {
           rows.add(new Keyed(customer, events.get(i)));
         } else {
           repeated.set(i);
-          conflicting.set(i, !events.get(i).samePayloadAs(first));
         }
       }
       repeats.add(repeated);
-      repeatConflicts.add(conflicting);
     }
     return Columns.sorted(rows).toTuple().addLocalDate(period.firstDay()).addUUID(lane);
   }
@@ -246,55 +242,60 @@ final class EventBatch {
 
   /**
    * Notes what {@link #INSERT_ANY} stored (its RETURNING rows) and returns {@link #CONFLICTS}'s
-   * parameters for the events that were stored before, or null when there are none.
+   * parameters for every event it did not insert (stored before, or a repeat within the batch), or
+   * null when there is none. Read only: the rows need no key order here.
    */
-  Tuple storedBeforeParameters(Iterable<Row> insertedRows) {
+  Tuple notInsertedParameters(Iterable<Row> insertedRows) {
     inserted.clear();
     for (Row row : insertedRows) {
       inserted.add(new EventKey(row.getUUID(0), row.getString(1)));
     }
-    List<Keyed> storedBefore = new ArrayList<>();
+    compared.clear();
+    List<Keyed> rows = new ArrayList<>();
     for (int w = 0; w < writes.size(); w++) {
       UUID customer = writes.get(w).request().customerId();
       List<Event> events = writes.get(w).request().events();
       for (int i = 0; i < events.size(); i++) {
-        if (!repeats.get(w).get(i) && !inserted.contains(new EventKey(customer, events.get(i).eventId()))) {
-          storedBefore.add(new Keyed(customer, events.get(i)));
+        if (repeats.get(w).get(i) || !inserted.contains(new EventKey(customer, events.get(i).eventId()))) {
+          compared.add(new int[] {w, i});
+          rows.add(new Keyed(customer, events.get(i)));
         }
       }
     }
-    if (storedBefore.isEmpty()) {
+    if (rows.isEmpty()) {
       return null;
     }
-    Boolean[] occurredAtGiven = storedBefore.stream().map(keyed -> keyed.event().occurredAtGiven())
-        .toArray(Boolean[]::new);
-    return Columns.sorted(storedBefore).toTuple().addArrayOfBoolean(occurredAtGiven);
+    Columns columns = new Columns(rows.size());
+    rows.forEach(row -> columns.add(row.customerId(), row.event()));
+    return columns.toTuple()
+        .addArrayOfBoolean(rows.stream().map(row -> row.event().occurredAtGiven()).toArray(Boolean[]::new));
   }
 
   /**
-   * Answers every request of a batch stored by {@link #INSERT_ANY}: events it did not insert were
-   * duplicates, and conflicts when {@code conflicting} ({@link #CONFLICTS}'s rows) names them. Settles
-   * the reservations in the ledger and returns the newly stored events for the live metrics.
+   * Answers every request of a batch stored by {@link #INSERT_ANY}: events it did not insert are
+   * duplicates, and conflicts when {@code conflicting} ({@link #CONFLICTS}'s rows) names their
+   * positions. Settles the reservations in the ledger and returns the newly stored events for the
+   * live metrics.
    */
   EventsCommitted replyCommitted(Iterable<Row> conflicting, QuotaLedger quotas) {
-    Set<EventKey> conflicts = new HashSet<>();
+    List<BitSet> conflicts = new ArrayList<>();
+    writes.forEach(write -> conflicts.add(new BitSet()));
     for (Row row : conflicting) {
-      conflicts.add(new EventKey(row.getUUID(0), row.getString(1)));
+      int[] at = compared.get(row.getLong(0).intValue() - 1);
+      conflicts.get(at[0]).set(at[1]);
     }
     List<EventsCommitted.Committed> committed = new ArrayList<>();
     for (int w = 0; w < writes.size(); w++) {
       PendingWrite write = writes.get(w);
       BitSet duplicates = (BitSet) repeats.get(w).clone();
-      BitSet conflicted = (BitSet) repeatConflicts.get(w).clone();
+      BitSet conflicted = conflicts.get(w);
       List<Event> events = write.request().events();
       UUID customer = write.request().customerId();
       for (int i = duplicates.nextClearBit(0); i < events.size(); i = duplicates.nextClearBit(i + 1)) {
-        EventKey key = new EventKey(customer, events.get(i).eventId());
-        if (inserted.contains(key)) {
+        if (inserted.contains(new EventKey(customer, events.get(i).eventId()))) {
           committed.add(committed(customer, events.get(i)));
         } else {
           duplicates.set(i);
-          conflicted.set(i, conflicts.contains(key));
         }
       }
       quotas.settle(customer, period, slot, events.size(), events.size() - duplicates.cardinality());
@@ -377,28 +378,23 @@ final class EventBatch {
       return columns;
     }
 
-    /** Arrays are trimmed to {@code size}: repeats inside the batch leave the tail unused. */
     Tuple toTuple() {
       return Tuple.tuple()
-          .addArrayOfUUID(trim(customerIds))
-          .addArrayOfString(trim(eventIds))
-          .addArrayOfOffsetDateTime(trim(occurredAt))
-          .addArrayOfString(trim(primaryGateways))
-          .addArrayOfString(trim(gatewaysUsed))
-          .addArrayOfBoolean(trim(failoverUsed))
-          .addArrayOfBoolean(trim(success))
-          .addArrayOfLong(trim(amounts))
-          .addArrayOfString(trim(currencies))
-          .addArrayOfInteger(trim(latencies))
-          .addArrayOfInteger(trim(recoveryTimes))
-          .addArrayOfString(trim(errorCodes))
-          .addArrayOfShort(trim(errorStatuses))
-          .addArrayOfString(trim(errorMessages))
-          .addArrayOfString(trim(metadata));
-    }
-
-    private <T> T[] trim(T[] column) {
-      return column.length == size ? column : Arrays.copyOf(column, size);
+          .addArrayOfUUID(customerIds)
+          .addArrayOfString(eventIds)
+          .addArrayOfOffsetDateTime(occurredAt)
+          .addArrayOfString(primaryGateways)
+          .addArrayOfString(gatewaysUsed)
+          .addArrayOfBoolean(failoverUsed)
+          .addArrayOfBoolean(success)
+          .addArrayOfLong(amounts)
+          .addArrayOfString(currencies)
+          .addArrayOfInteger(latencies)
+          .addArrayOfInteger(recoveryTimes)
+          .addArrayOfString(errorCodes)
+          .addArrayOfShort(errorStatuses)
+          .addArrayOfString(errorMessages)
+          .addArrayOfString(metadata);
     }
   }
 }

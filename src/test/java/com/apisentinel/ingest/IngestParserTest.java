@@ -217,7 +217,7 @@ class IngestParserTest {
   }
 
   @Test
-  void batchKeepsRequestOrderAndMarksRepeatsAndRejections() {
+  void batchKeepsRequestOrderAndRejectionsAndLeavesRepeatsToTheWriter() {
     String json = Events.batch(Events.direct("a"), Events.direct("b").put("amount", -1), Events.direct("a"),
         Events.failover("c"));
     IngestBody body = parse(json);
@@ -226,8 +226,8 @@ class IngestParserTest {
     assertThat(items).extracting(ParsedEvent::eventId).containsExactly("a", "b", "a", "c");
     assertThat(items.get(0).isValid()).isTrue();
     assertThat(items.get(1).errors()).extracting(FieldError::field).containsExactly("events[1].amount");
-    assertThat(items.get(2).repeatInRequest()).isTrue();
-    assertThat(body.validEvents()).extracting(Event::eventId).containsExactly("a", "c");
+    assertThat(items.get(2).isValid()).isTrue();
+    assertThat(body.validEvents()).extracting(Event::eventId).containsExactly("a", "a", "c");
   }
 
   @Test
