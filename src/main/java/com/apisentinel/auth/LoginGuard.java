@@ -76,6 +76,15 @@ final class LoginGuard {
     return new Admission(wait, email, pairKey, addressKey, !familiar);
   }
 
+  /** The attempt ended before the password was judged: what it was charged is taken back. */
+  void abandoned(Admission admission) {
+    pairs.undo(admission.pairKey());
+    addresses.undo(admission.addressKey());
+    if (admission.accountCharged()) {
+      accounts.undo(admission.email());
+    }
+  }
+
   /** The password was right: the attempt's failures are taken back and the address becomes familiar. */
   void succeeded(Admission admission) {
     pairs.succeeded(admission.pairKey());

@@ -52,7 +52,7 @@ final class LoginThrottle {
     records.put(key, new Record(failures, now + waitAfter(failures), now));
   }
 
-  /** Takes back one failure counted in advance for an attempt that succeeded. */
+  /** Takes back one failure counted in advance for an attempt that succeeded or was never judged. */
   void undo(String key) {
     Record record = current(key);
     if (record == null) {

@@ -52,29 +52,34 @@ final class SessionService {
 
   Future<TokenPair> login(SessionCommands.Login login) {
     String normalized = EmailAddresses.normalize(login.email());
-    // An address with no normalized form has no account; it is throttled and hashed like any other miss.
-    String email = normalized != null ? normalized : login.email().toLowerCase(Locale.ROOT);
-    LoginGuard.Admission admission = guard.admit(email, login.clientAddress());
+    String lowerCased = login.email().toLowerCase(Locale.ROOT);
+    LoginGuard.Admission admission = guard.admit(normalized != null ? normalized : lowerCased, login.clientAddress());
     if (!admission.admitted()) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.THROTTLED,
           Long.toString(admission.waitSeconds())));
     }
-    return accounts.findLogin(normalized == null ? null : email)
-        .compose(account -> vertx.executeBlocking(() -> {
-          boolean matches = Passwords.matches(login.password(),
-              account != null ? account.passwordHash() : Passwords.DECOY_HASH);
-          return account != null && matches;
-        }, false)
-            .compose(matches -> {
-              if (!matches) {
-                audit.record(account == null ? null : account.customerId(), "login.failure", login.clientAddress(),
-                    login.requestId(), null);
-                return Future.failedFuture(unauthenticated());
-              }
-              guard.succeeded(admission);
-              audit.record(account.customerId(), "login.success", login.clientAddress(), login.requestId(), null);
-              return open(account.customerId(), account.tier());
-            }));
+    Future<AccountStore.LoginRecord> found = accounts.findLogin(normalized, lowerCased);
+    Future<Boolean> judged = found.compose(account -> vertx.executeBlocking(() -> {
+      boolean matches = Passwords.matches(login.password(), account != null ? account.passwordHash() : Passwords.DECOY_HASH);
+      return account != null && matches;
+    }, false));
+    return judged
+        // Storage or the worker pool failed before the password was judged: that is no failed attempt.
+        .onFailure(unjudged -> guard.abandoned(admission))
+        .compose(matches -> matches ? opened(found.result(), admission, login) : refused(found.result(), login));
+  }
+
+  private Future<TokenPair> opened(AccountStore.LoginRecord account, LoginGuard.Admission admission,
+                                   SessionCommands.Login login) {
+    guard.succeeded(admission);
+    audit.record(account.customerId(), "login.success", login.clientAddress(), login.requestId(), null);
+    return open(account.customerId(), account.tier());
+  }
+
+  private Future<TokenPair> refused(AccountStore.LoginRecord account, SessionCommands.Login login) {
+    audit.record(account == null ? null : account.customerId(), "login.failure", login.clientAddress(),
+        login.requestId(), null);
+    return Future.failedFuture(unauthenticated());
   }
 
   Future<TokenPair> refresh(SessionCommands.Refresh refresh) {

@@ -22,8 +22,13 @@ public final class AccountStore {
       VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (email_normalized) DO NOTHING
       RETURNING\s""" + COLUMNS;
+  /**
+   * $1 the normalized address, $2 the address lower-cased as accounts made before normalization
+   * stored it (a non-ASCII local part, or a domain IDNA refuses, had no other form then).
+   */
   private static final String FIND_LOGIN = """
-      SELECT id, password_hash, tier FROM customers WHERE email_normalized = $1""";
+      SELECT id, password_hash, tier FROM customers WHERE email_normalized IN ($1, $2)
+       ORDER BY coalesce(email_normalized = $1, false) DESC LIMIT 1""";
   private static final String GET_PROFILE = "SELECT " + COLUMNS + " FROM customers WHERE id = $1";
   private static final String UPDATE_PROFILE = """
       UPDATE customers
@@ -81,12 +86,13 @@ public final class AccountStore {
             .map(key -> new Registered(customer, key))));
   }
 
-  /** @param normalizedEmail see {@link com.apisentinel.auth.EmailAddresses}; null finds nobody @return the customer, or null */
-  public Future<LoginRecord> findLogin(String normalizedEmail) {
-    if (normalizedEmail == null) {
-      return Future.succeededFuture(null);
-    }
-    return pool.preparedQuery(FIND_LOGIN).execute(Tuple.of(normalizedEmail)).map(rows -> {
+  /**
+   * @param normalizedEmail see {@link com.apisentinel.auth.EmailAddresses}, or null when it has none
+   * @param lowerCasedEmail the address as typed, lower-cased: how older accounts were stored
+   * @return the customer (the one under the normalized address first), or null
+   */
+  public Future<LoginRecord> findLogin(String normalizedEmail, String lowerCasedEmail) {
+    return pool.preparedQuery(FIND_LOGIN).execute(Tuple.of(normalizedEmail, lowerCasedEmail)).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }

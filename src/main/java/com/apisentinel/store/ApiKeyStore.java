@@ -50,11 +50,16 @@ public final class ApiKeyStore {
    * older use later) and never lies after the revocation (a node may still serve a revoked key from
    * its cache for under a second).
    */
+  /**
+   * The rows are locked in id order first: two nodes reporting the same keys at once then wait for
+   * each other instead of deadlocking (an UPDATE ... FROM locks in whatever order its join runs).
+   */
   private static final String MARK_USED = """
+      WITH locked AS (SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
       UPDATE api_keys k
          SET last_used_at = GREATEST(k.last_used_at, LEAST(u.at, coalesce(k.revoked_at, u.at)))
         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
-       WHERE k.id = u.id""";
+       WHERE k.id = u.id AND k.id IN (SELECT id FROM locked)""";
 
   private final Pool pool;
 

@@ -62,4 +62,18 @@ class LoginGuardTest {
       guard.succeeded(admission);
     }
   }
+
+  @Test
+  void anAttemptThatWasNeverJudgedCostsNothing() {
+    for (int i = 0; i < 50; i++) {
+      LoginGuard.Admission admission = guard.admit("owner@example.com", "203.0.113.1");
+      assertThat(admission.admitted()).as("attempt %d while storage is down", i).isTrue();
+      guard.abandoned(admission);
+    }
+    for (int i = 0; i <= LoginGuard.FREE_PER_PAIR; i++) {
+      assertThat(guard.admit("owner@example.com", "203.0.113.1").admitted()).as("wrong password %d", i).isTrue();
+    }
+    assertThat(guard.admit("owner@example.com", "203.0.113.1").admitted()).as("still throttled when failures are real")
+        .isFalse();
+  }
 }

@@ -91,6 +91,20 @@ class SessionTest {
   }
 
   @Test
+  void anAccountStoredBeforeNormalizationStillLogsIn() {
+    JsonObject registration = registered();
+    String id = registration.getJsonObject("customer").getString("id");
+    String legacy = "jürgen-" + UUID.randomUUID() + "@example.com";
+    // Older accounts hold the address lower-cased; this local part has no normalized form today.
+    RUNNING.database().execute("UPDATE customers SET email = '" + legacy + "', email_normalized = '" + legacy
+        + "' WHERE id = '" + id + "'");
+    HttpResponse<String> response = login(legacy.toUpperCase(java.util.Locale.ROOT), PASSWORD);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(TokenForge.payload(new JsonObject(response.body()).getString("accessToken")).getString("sub"))
+        .isEqualTo(id);
+  }
+
+  @Test
   void repeatedFailuresForOneEmailAreThrottledButNotForever() {
     JsonObject registration = registered();
     int throttled = 0;
@@ -200,7 +214,7 @@ class SessionTest {
     String issued = registration.getString("accessToken");
     assertThat(TokenForge.isLowS(issued)).as("the server signs canonically").isTrue();
     assertThat(ingestWith(issued)).isEqualTo(202);
-    assertThat(ingestWith(TokenForge.highS(issued))).as("the same signature with S = n - S").isEqualTo(401);
+    assertThat(ingestWith(TokenForge.flipS(issued))).as("the same signature with S = n - S").isEqualTo(401);
     assertThat(ingestWith(TokenForge.derSignature(issued))).as("DER instead of R||S").isEqualTo(401);
     for (int i = 0; i < 20; i++) {
       String token = new JsonObject(login(registration.getJsonObject("customer").getString("email"),
