@@ -90,4 +90,16 @@ class IdempotencyConflictTest {
     assertThat(RUNNING.database().queryLong("SELECT count(*) FROM events WHERE event_id = '" + repeated
         + "' AND success")).isEqualTo(1);
   }
+
+  @Test
+  void aRepeatWithinOneBatchIsComparedAsJsonToo() {
+    String apiKey = RUNNING.server().registerApiKey();
+    String id = Events.freshId();
+    JsonObject first = Events.direct(id).put("metadata", new JsonObject().put("order", "A-1").put("attempt", 2));
+    JsonObject reordered = Events.direct(id).put("metadata", new JsonObject().put("attempt", 2.0).put("order", "A-1"));
+
+    JsonObject body = new JsonObject(post(apiKey, Events.batch(first, reordered)).body());
+    assertThat(body.getJsonArray("results").stream().map(r -> ((JsonObject) r).getString("status")))
+        .containsExactly("accepted", "duplicate");
+  }
 }
