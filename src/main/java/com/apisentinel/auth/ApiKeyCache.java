@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -27,25 +27,15 @@ import java.util.function.LongSupplier;
  */
 public final class ApiKeyCache {
 
-  private static final Duration KNOWN_REAL_FOR = Duration.ofMinutes(10);
   /** A hung database must turn into a prompt 503, not a request that waits for the bus's 30 s default. */
   private static final DeliveryOptions LOOKUP_OPTIONS = new DeliveryOptions().setSendTimeout(2000);
 
   private final EventBus bus;
   private final LookupCache<String, Principal> principals;
   private final Clock clock;
+  private final FailedAuthentications failures;
   /** Keys used since the last report, with the time of their last use: lastUsedAt is written in batches. */
   private Map<UUID, Instant> usedSinceReport = new HashMap<>();
-
-  private final FailedAuthentications failures;
-  /**
-   * Hashes of keys that were real when last looked up, remembered far longer than the cache's TTL:
-   * looking them up again is never charged to the client's address, so the customers behind an
-   * address that someone else floods with made-up keys keep being served (a made-up key cannot be
-   * one of these). Their lookups still run, so a revocation still takes effect within the TTL.
-   */
-  private final Map<String, Long> knownReal;
-  private final LongSupplier nanoClock;
 
   public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock, Clock clock,
                      FailedAuthentications failures) {
@@ -53,13 +43,6 @@ public final class ApiKeyCache {
     this.principals = new LookupCache<>(ttl, maxEntries, nanoClock);
     this.clock = clock;
     this.failures = failures;
-    this.nanoClock = nanoClock;
-    this.knownReal = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-        return size() > maxEntries;
-      }
-    };
   }
 
   /**
@@ -71,34 +54,9 @@ public final class ApiKeyCache {
       return Future.failedFuture(new UnauthenticatedException("malformed API key"));
     }
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(apiKey));
-    return principals.get(hash, missed -> lookupFor(missed, clientHost)).compose(this::answer);
-  }
-
-  /** Only a key that is not cached costs a read: that is what the client's address is charged for. */
-  private Future<Principal> lookupFor(String hash, String clientHost) {
-    Long knownAt = knownReal.get(hash);
-    if (knownAt != null && nanoClock.getAsLong() - knownAt < KNOWN_REAL_FOR.toNanos()) {
-      return lookup(hash).onSuccess(principal -> remember(hash, principal));
-    }
-    try {
-      failures.charge(clientHost);
-    } catch (TooManyFailuresException refused) {
-      return Future.failedFuture(refused);
-    }
-    return lookup(hash).onSuccess(principal -> {
-      if (principal != null) {
-        failures.refund(clientHost);
-      }
-      remember(hash, principal);
-    });
-  }
-
-  private void remember(String hash, Principal principal) {
-    if (principal != null) {
-      knownReal.put(hash, nanoClock.getAsLong());
-    } else {
-      knownReal.remove(hash);
-    }
+    // Only a key that is not cached costs a read: that is what the client's address is charged for.
+    return principals.get(hash, missed -> failures.check(clientHost, missed, () -> lookup(missed), Objects::nonNull))
+        .compose(this::answer);
   }
 
   private Future<Principal> lookup(String hash) {

@@ -1,11 +1,11 @@
 package com.apisentinel.http;
 
-import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.ForbiddenException;
 import com.apisentinel.auth.RevocationList;
 import com.apisentinel.auth.SessionTiers;
 import com.apisentinel.auth.UnauthenticatedException;
+import com.apisentinel.auth.VerifiedTokens;
 import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,13 +25,13 @@ final class Authentication {
   private static final String BEARER = "Bearer ";
 
   private final ApiKeyCache keys;
-  private final AccessTokens tokens;
+  private final VerifiedTokens tokens;
   private final RevocationList revocations;
   private final SessionTiers tiers;
   private final RateLimits limits;
   private final RequestCounter requests;
 
-  Authentication(ApiKeyCache keys, AccessTokens tokens, RevocationList revocations, SessionTiers tiers,
+  Authentication(ApiKeyCache keys, VerifiedTokens tokens, RevocationList revocations, SessionTiers tiers,
                  RateLimits limits, RequestCounter requests) {
     this.keys = keys;
     this.tokens = tokens;
@@ -77,12 +77,12 @@ final class Authentication {
         .onFailure(ctx::fail);
   }
 
-  /** API keys are looked up (charged to the client's address on a cache miss); tokens are checked here. */
+  /** Either kind, when not remembered on this node, is charged to the client's address until it proves real. */
   private Future<Principal> resolve(String credential, String clientHost) {
     if (credential.startsWith("sk_")) {
       return keys.authenticate(credential, clientHost);
     }
-    return tokens.verify(credential).compose(principal -> revocations.isRevoked(principal.session())
+    return tokens.verify(credential, clientHost).compose(principal -> revocations.isRevoked(principal.session())
         ? Future.failedFuture(new UnauthenticatedException("revoked access token"))
         : Future.succeededFuture(principal));
   }

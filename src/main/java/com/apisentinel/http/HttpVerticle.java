@@ -5,6 +5,7 @@ import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.FailedAuthentications;
 import com.apisentinel.auth.RevocationList;
 import com.apisentinel.auth.SessionTiers;
+import com.apisentinel.auth.VerifiedTokens;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Revocations;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   /** One per node, shared by every HTTP verticle: a customer's limit does not multiply by event loops. */
   private final RateLimiter limiter;
+  private final FailedAuthentications failures;
   private final Clock clock;
   private HttpServer server;
   private ApiKeyCache keys;
@@ -65,9 +67,10 @@ public final class HttpVerticle extends VerticleBase {
   private Router router;
 
   public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
-                      RateLimiter limiter, Clock clock) {
+                      RateLimiter limiter, FailedAuthentications failures, Clock clock) {
     this.config = config;
     this.limiter = limiter;
+    this.failures = failures;
     this.clock = clock;
     this.meters = meters;
     this.registry = registry;
@@ -82,7 +85,9 @@ public final class HttpVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime, clock, new FailedAuthentications(limiter));
+        System::nanoTime, clock, failures);
+    var accessTokens = new VerifiedTokens(AccessTokens.verifier(vertx, config.security().jwt()),
+        config.security().jwt().accessTokenTtl(), config.security().apiKeyCacheSize(), System::nanoTime, clock, failures);
     var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
         config.writer().ackTimeout(), meters, clock);
     var accounts = new AccountRoutes(bus);
@@ -103,7 +108,7 @@ public final class HttpVerticle extends VerticleBase {
     requests = new RequestCounter(clock);
     usage = new UsageStore(pool);
     var usageRoutes = new UsageRoutes(usage, config.plans(), clock);
-    var auth = new Authentication(keys, AccessTokens.verifier(vertx, config.security().jwt()), revocations, tiers,
+    var auth = new Authentication(keys, accessTokens, revocations, tiers,
         limits, requests);
 
     router = Router.router(vertx);
