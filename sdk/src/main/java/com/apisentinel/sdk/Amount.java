@@ -7,6 +7,13 @@ import java.util.Objects;
 /** Money as API Sentinel counts it: an integer of minor units and an ISO 4217 code. */
 public final class Amount {
 
+  /**
+   * What a payment reports when neither the request nor the gateway adapter gives its amount: zero,
+   * in ISO 4217's code for "no currency involved" ({@code XXX}). The event is still counted in failover
+   * rates and recovery times; it adds nothing to any currency's revenue.
+   */
+  public static final Amount UNKNOWN = new Amount(0, "XXX");
+
   private final long minorUnits;
   private final String currency;
 

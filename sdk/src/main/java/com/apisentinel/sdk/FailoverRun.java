@@ -157,7 +157,7 @@ final class FailoverRun {
   PaymentEvent event(PaymentResult result) {
     Amount amount = request.amount() != null ? request.amount() : amountFromData();
     if (amount == null) {
-      amount = Amount.of(0, "XXX"); // ISO 4217's "no currency": the adapter could not read the amount
+      amount = Amount.UNKNOWN;
     }
     PaymentEvent.Builder event = PaymentEvent.builder().eventId(paymentId)
         .primaryGateway(primary.name()).gatewayUsed(result.gatewayUsed()).failoverUsed(result.failoverUsed())

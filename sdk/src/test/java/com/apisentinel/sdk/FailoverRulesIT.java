@@ -91,6 +91,14 @@ class FailoverRulesIT {
   }
 
   @Test
+  void aPaymentWhoseAmountNobodyCanReadIsReportedWithTheUnknownAmount() throws Exception {
+    PaymentResult result = payments().postWithFailover("/charges", Map.of("source", "tok_visa"));
+
+    assertThat(result.success()).isTrue();
+    assertThat(stored(result)).containsExactly("stripe", false, true, 0L, "XXX", false, null, null);
+  }
+
+  @Test
   void a503FromThePrimaryFailsOverAndTheRecoveryIsReported() throws Exception {
     stripe.fault(Fault.UNAVAILABLE);
     PaymentResult result = payments().postWithFailover("/charges", CHARGE);
