@@ -1,7 +1,7 @@
 package com.apisentinel;
 
 import com.apisentinel.auth.AuthVerticle;
-import com.apisentinel.auth.FailedAuthentications;
+import com.apisentinel.auth.CredentialCheckBudget;
 import com.apisentinel.bus.LocalCodec;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.http.HttpVerticle;
@@ -60,7 +60,7 @@ public final class Deployment {
     List<String> ids = new ArrayList<>();
     List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
     RateLimiter limiter = new RateLimiter(System::nanoTime);
-    var failedAuthentications = new FailedAuthentications(limiter, config.security().apiKeyCacheSize(), System::nanoTime);
+    var credentialChecks = new CredentialCheckBudget(limiter, config.security().apiKeyCacheSize(), System::nanoTime);
     long limiterEviction = vertx.setPeriodic(LIMITER_EVICTION_MS, id -> limiter.evictIdle());
     return Migrations.apply(vertx, config.database(), config.profile())
         .compose(v -> checkDurability(vertx, config))
@@ -72,7 +72,7 @@ public final class Deployment {
         .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
             config.security().apiKeyCacheTtl())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(() -> {
-          var verticle = new HttpVerticle(config, meters, telemetry.registry(), limiter, failedAuthentications, clock);
+          var verticle = new HttpVerticle(config, meters, telemetry.registry(), limiter, credentialChecks, clock);
           httpVerticles.add(verticle);
           return verticle;
         }, http).onSuccess(ids::add))

@@ -33,16 +33,16 @@ public final class ApiKeyCache {
   private final EventBus bus;
   private final LookupCache<String, Principal> principals;
   private final Clock clock;
-  private final FailedAuthentications failures;
+  private final CredentialCheckBudget checks;
   /** Keys used since the last report, with the time of their last use: lastUsedAt is written in batches. */
   private Map<UUID, Instant> usedSinceReport = new HashMap<>();
 
   public ApiKeyCache(EventBus bus, Duration ttl, int maxEntries, LongSupplier nanoClock, Clock clock,
-                     FailedAuthentications failures) {
+                     CredentialCheckBudget checks) {
     this.bus = bus;
     this.principals = new LookupCache<>(ttl, maxEntries, nanoClock);
     this.clock = clock;
-    this.failures = failures;
+    this.checks = checks;
   }
 
   /**
@@ -55,7 +55,7 @@ public final class ApiKeyCache {
     }
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(apiKey));
     // Only a key that is not cached costs a read: that is what the client's address is charged for.
-    return principals.get(hash, missed -> failures.check(clientHost, missed, () -> lookup(missed), Objects::nonNull))
+    return principals.get(hash, missed -> checks.check(clientHost, missed, () -> lookup(missed), Objects::nonNull))
         .compose(this::answer);
   }
 

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * Access tokens this verticle has verified, remembered until they expire (event-loop confined). An
  * ES256 verification costs about a millisecond of CPU, so a token is verified once per verticle, not
  * once per request; and one that is not remembered (new, or made up) is checked through
- * {@link FailedAuthentications} like an unknown API key, so forged tokens cannot buy CPU without
+ * {@link CredentialCheckBudget} like an unknown API key, so forged tokens cannot buy CPU without
  * end, while a session whose token proved real keeps being served whatever else comes from its
  * address. Revocation is not remembered: the caller checks it on every request.
  */
@@ -19,15 +19,15 @@ public final class VerifiedTokens {
 
   private final AccessTokens verifier;
   private final LookupCache<String, Principal> verified;
-  private final FailedAuthentications failures;
+  private final CredentialCheckBudget checks;
   private final Clock clock;
 
   /** @param maxEntries only tokens that verified are kept, each a few hundred bytes */
   public VerifiedTokens(AccessTokens verifier, Duration accessTokenTtl, int maxEntries, LongSupplier nanoClock,
-                        Clock clock, FailedAuthentications failures) {
+                        Clock clock, CredentialCheckBudget checks) {
     this.verifier = verifier;
     this.verified = new LookupCache<>(accessTokenTtl, maxEntries, nanoClock);
-    this.failures = failures;
+    this.checks = checks;
     this.clock = clock;
   }
 
@@ -41,6 +41,6 @@ public final class VerifiedTokens {
 
   private Future<Principal> charged(String token, String clientHost) {
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(token));
-    return failures.check(clientHost, hash, () -> verifier.verify(token), principal -> true);
+    return checks.check(clientHost, hash, () -> verifier.verify(token), principal -> true);
   }
 }

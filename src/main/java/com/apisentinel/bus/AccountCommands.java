@@ -55,8 +55,10 @@ public final class AccountCommands {
   public record TierChanged(UUID customerId) {
   }
 
-  /** Published by HTTP verticles every few seconds: keys seen since the last report (for lastUsedAt). */
-  /** Each key with the time it was last used on the node that reports it. */
+  /**
+   * Published by HTTP verticles every few seconds: keys seen since the last report, each with the
+   * time it was last used on the node that reports it (for lastUsedAt).
+   */
   public record KeysUsed(Map<UUID, Instant> lastUsed) {
     public KeysUsed {
       lastUsed = Map.copyOf(lastUsed);

@@ -2,7 +2,7 @@ package com.apisentinel.http;
 
 import com.apisentinel.auth.AccessTokens;
 import com.apisentinel.auth.ApiKeyCache;
-import com.apisentinel.auth.FailedAuthentications;
+import com.apisentinel.auth.CredentialCheckBudget;
 import com.apisentinel.auth.RevocationList;
 import com.apisentinel.auth.SessionTiers;
 import com.apisentinel.auth.VerifiedTokens;
@@ -52,7 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   /** One per node, shared by every HTTP verticle: a customer's limit does not multiply by event loops. */
   private final RateLimiter limiter;
-  private final FailedAuthentications failures;
+  private final CredentialCheckBudget checks;
   private final Clock clock;
   private HttpServer server;
   private ApiKeyCache keys;
@@ -67,10 +67,10 @@ public final class HttpVerticle extends VerticleBase {
   private Router router;
 
   public HttpVerticle(SentinelConfig config, IngestMeters meters, PrometheusMeterRegistry registry,
-                      RateLimiter limiter, FailedAuthentications failures, Clock clock) {
+                      RateLimiter limiter, CredentialCheckBudget checks, Clock clock) {
     this.config = config;
     this.limiter = limiter;
-    this.failures = failures;
+    this.checks = checks;
     this.clock = clock;
     this.meters = meters;
     this.registry = registry;
@@ -85,9 +85,9 @@ public final class HttpVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, config.database());
     var bus = vertx.eventBus();
     keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime, clock, failures);
+        System::nanoTime, clock, checks);
     var accessTokens = new VerifiedTokens(AccessTokens.verifier(vertx, config.security().jwt()),
-        config.security().jwt().accessTokenTtl(), config.security().apiKeyCacheSize(), System::nanoTime, clock, failures);
+        config.security().jwt().accessTokenTtl(), config.security().apiKeyCacheSize(), System::nanoTime, clock, checks);
     var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
         config.writer().ackTimeout(), meters, clock);
     var accounts = new AccountRoutes(bus);

@@ -152,7 +152,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
     }
     if (failure instanceof TooManyFailuresException) {
       return new Problem(429, "rate-limited", "Too many unknown credentials",
-          "too many unknown API keys from this address; keys that work are not affected");
+          "too many unknown API keys or access tokens from this address; credentials already in use here still work");
     }
     if (failure instanceof ForbiddenException) {
       return new Problem(403, "forbidden", "Forbidden", failure.getMessage());

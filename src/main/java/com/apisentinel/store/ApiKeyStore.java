@@ -48,11 +48,9 @@ public final class ApiKeyStore {
   /**
    * The time of the last real use, as the node saw it; it never goes back (another node may report an
    * older use later) and never lies after the revocation (a node may still serve a revoked key from
-   * its cache for under a second).
-   */
-  /**
-   * The rows are locked in id order first: two nodes reporting the same keys at once then wait for
-   * each other instead of deadlocking (an UPDATE ... FROM locks in whatever order its join runs).
+   * its cache for under a second). The rows are locked in id order first: two nodes reporting the
+   * same keys at once then wait for each other instead of deadlocking (an UPDATE ... FROM locks in
+   * whatever order its join runs).
    */
   private static final String MARK_USED = """
       WITH locked AS (SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)

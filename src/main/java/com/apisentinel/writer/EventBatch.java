@@ -265,9 +265,7 @@ final class EventBatch {
     if (rows.isEmpty()) {
       return null;
     }
-    Columns columns = new Columns(rows.size());
-    rows.forEach(row -> columns.add(row.customerId(), row.event()));
-    return columns.toTuple()
+    return Columns.of(rows).toTuple()
         .addArrayOfBoolean(rows.stream().map(row -> row.event().occurredAtGiven()).toArray(Boolean[]::new));
   }
 
@@ -373,6 +371,10 @@ final class EventBatch {
     /** The rows in key order (see {@link Keyed#KEY_ORDER}). */
     static Columns sorted(List<Keyed> rows) {
       rows.sort(Keyed.KEY_ORDER);
+      return of(rows);
+    }
+
+    static Columns of(List<Keyed> rows) {
       Columns columns = new Columns(rows.size());
       rows.forEach(row -> columns.add(row.customerId(), row.event()));
       return columns;

@@ -45,7 +45,7 @@ class ApiKeyCacheTest {
 
   private ApiKeyCache cache(Vertx vertx) {
     return new ApiKeyCache(vertx.eventBus(), Duration.ofSeconds(1), 100, now::get, java.time.Clock.systemUTC(),
-        new FailedAuthentications(new com.apisentinel.limits.RateLimiter(now::get), 100, now::get));
+        new CredentialCheckBudget(new com.apisentinel.limits.RateLimiter(now::get), 100, now::get));
   }
 
   @Test

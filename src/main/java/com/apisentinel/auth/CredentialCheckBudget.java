@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  * <p>The address entries live in the node's shared limiter; when that is full, an address it does
  * not track is refused rather than let through untracked (fail closed).
  */
-public final class FailedAuthentications {
+public final class CredentialCheckBudget {
 
   /** 50 checks of unknown credentials at once, then one every half second. */
   static final RateLimiter.Rate BUDGET = RateLimiter.Rate.perSecond(2, 50);
   private static final int MAX_TRACKED = 200_000;
   private static final long PROVEN_FOR_NANOS = Duration.ofMinutes(10).toNanos();
   private static final RateLimitedLog LOG =
-      new RateLimitedLog(LoggerFactory.getLogger(FailedAuthentications.class), Duration.ofMinutes(1));
+      new RateLimitedLog(LoggerFactory.getLogger(CredentialCheckBudget.class), Duration.ofMinutes(1));
 
   /** A key type of its own, so an address never collides with a customer's id in the shared limiter. */
   private record Key(String address) {
@@ -46,7 +46,7 @@ public final class FailedAuthentications {
   /** Hashes of credentials that proved real, with when; least recently proven dropped first. */
   private final Map<String, Long> provenReal;
 
-  public FailedAuthentications(RateLimiter limiter, int maxProven, LongSupplier nanoClock) {
+  public CredentialCheckBudget(RateLimiter limiter, int maxProven, LongSupplier nanoClock) {
     this.limiter = limiter;
     this.nanoClock = nanoClock;
     this.provenReal = new LinkedHashMap<>(256, 0.75f, true) {
