@@ -2,12 +2,12 @@ package com.apisentinel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.Events;
 import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -42,7 +42,7 @@ class BodyLimitTest {
     try (Socket socket = new Socket("127.0.0.1", RUNNING.server().port())) {
       socket.setSoTimeout(5000);
       socket.getOutputStream().write(headers("Content-Length: 5000000\r\n").getBytes(StandardCharsets.US_ASCII));
-      String response = readUntilClosed(socket.getInputStream());
+      String response = LoopbackClient.readUntilClosed(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 413").contains("payload-too-large").contains("connection: close");
     }
   }
@@ -58,7 +58,7 @@ class BodyLimitTest {
       socket.setSoTimeout(10_000);
       CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
         try {
-          return readUntilClosed(socket.getInputStream());
+          return LoopbackClient.readUntilClosed(socket.getInputStream());
         } catch (IOException e) {
           return "read failed: " + e;
         }
@@ -106,7 +106,7 @@ class BodyLimitTest {
       } catch (SocketException expected) {
         // closed early
       }
-      assertThat(readUntilClosed(socket.getInputStream())).startsWith("HTTP/1.1 413");
+      assertThat(LoopbackClient.readUntilClosed(socket.getInputStream())).startsWith("HTTP/1.1 413");
     }
     assertThat(RUNNING.server().get("/health").statusCode()).isEqualTo(200);
   }
@@ -122,19 +122,5 @@ class BodyLimitTest {
     assertThat(batch.length()).isBetween(900_000, 1 << 20);
     // Every event carries an unknown field, so all are rejected: proof the body was read and parsed.
     assertThat(RUNNING.server().postJson("/api/v1/analytics/events", apiKey, batch.toString()).statusCode()).isEqualTo(422);
-  }
-
-  private static String readUntilClosed(InputStream in) throws IOException {
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    try {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        received.write(buffer, 0, n);
-      }
-    } catch (SocketException reset) {
-      // A reset after the answer still counts as closed.
-    }
-    return received.toString(StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT)
-        .replaceFirst("^http/1.1", "HTTP/1.1");
   }
 }

@@ -1,5 +1,6 @@
 package com.apisentinel.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * One HTTP/1.1 request from a chosen loopback address (127.0.0.x): how a test plays clients at
@@ -31,6 +34,23 @@ public final class LoopbackClient {
   /** Any request line ({@code "FOO /health"}) and raw header lines; returns the whole answer's head. */
   public static String exchange(String fromAddress, int port, String requestLine, String headers) {
     return head(fromAddress, port, requestLine, headers, "");
+  }
+
+  /**
+   * Everything the server sends until it closes the connection (a reset after the answer counts as
+   * closed), with the status line's case normalized and the rest lower-cased for easy matching.
+   */
+  public static String readUntilClosed(InputStream in) throws IOException {
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        received.write(buffer, 0, n);
+      }
+    } catch (SocketException reset) {
+      // what was read before a reset still counts
+    }
+    return received.toString(StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).replaceFirst("^http/1.1", "HTTP/1.1");
   }
 
   private static int send(String fromAddress, int port, String requestLine, String headers, String body) {
