@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Backoff {
 
-  /** Keeps a silly Retry-After from overflowing the nanosecond arithmetic (it is capped far lower anyway). */
+  /** Keeps a silly Retry-After, in seconds or as a far-off date, from overflowing the nanosecond arithmetic. */
   private static final long MAX_SECONDS = 365L * 24 * 3600;
 
   private final long baseNanos;
@@ -55,7 +55,7 @@ final class Backoff {
     } catch (NumberFormatException notSeconds) {
       try {
         long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        return Duration.ofMillis(Math.max(0, at - nowEpochMillis)).toNanos();
+        return Duration.ofMillis(Math.min(Math.max(0, at - nowEpochMillis), MAX_SECONDS * 1000)).toNanos();
       } catch (DateTimeParseException notADate) {
         return 0;
       }

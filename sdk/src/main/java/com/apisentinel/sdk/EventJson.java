@@ -136,7 +136,8 @@ final class EventJson {
     return metadata;
   }
 
-  private static void expect(JsonParser p, JsonToken token) throws IOException {
+  /** Reads the next token, which must be {@code token}. */
+  static void expect(JsonParser p, JsonToken token) throws IOException {
     if (p.nextToken() != token) {
       throw new IOException("expected " + token + " at " + p.currentLocation());
     }
@@ -148,7 +149,8 @@ final class EventJson {
     }
   }
 
-  private static void writeScalar(JsonGenerator g, Object value) throws IOException {
+  /** A JSON scalar: booleans and numbers as such (exact for BigDecimal and BigInteger), the rest as strings. */
+  static void writeScalar(JsonGenerator g, Object value) throws IOException {
     if (value instanceof Boolean) {
       g.writeBoolean((Boolean) value);
     } else if (value instanceof BigDecimal) {

@@ -53,8 +53,11 @@ final class EventQueue {
    * Adds an event the app tracked; with a spool, its record is appended to the spool first, under
    * the same lock, so that spool order is queue order. Never blocks on anything but this lock and,
    * with a spool, one write to the page cache.
+   *
+   * @param spoolError with a spool, where the spool's I/O error is put when the answer is
+   *     {@link Offer#SPOOL_FAILED_ADDED} (the listener is told outside this lock)
    */
-  Offer offer(PaymentEvent event, byte[] spoolRecord) {
+  Offer offer(PaymentEvent event, byte[] spoolRecord, IOException[] spoolError) {
     lock.lock();
     try {
       if (closed) {
@@ -65,17 +68,17 @@ final class EventQueue {
         return Offer.FULL;
       }
       long segment = Spool.NONE;
-      boolean spoolFailed = false;
       if (spool != null) {
         try {
           segment = spool.append(spoolRecord);
         } catch (IOException e) {
-          spoolFailed = true;
+          spoolError[0] = e;
         }
       }
       tracked++;
       boolean wake = add(event, segment);
-      return spoolFailed ? Offer.SPOOL_FAILED_ADDED : wake ? Offer.ADDED_WAKE_SENDER : Offer.ADDED;
+      return spoolError != null && spoolError[0] != null ? Offer.SPOOL_FAILED_ADDED
+          : wake ? Offer.ADDED_WAKE_SENDER : Offer.ADDED;
     } finally {
       lock.unlock();
     }
@@ -209,9 +212,5 @@ final class EventQueue {
 
   int capacity() {
     return events.length;
-  }
-
-  long maxBytes() {
-    return maxBytes;
   }
 }

@@ -128,11 +128,6 @@ public final class FailoverPayments {
     return result;
   }
 
-  /** The gateway tried first now (the server's config may have swapped the two). */
-  Gateway primary() {
-    return order(client.remoteConfig())[0];
-  }
-
   private Gateway[] order(RemoteConfig remote) {
     boolean swapped = !options.pinGatewayOrder() && second.name().equals(remote.primaryGateway())
         && first.name().equals(remote.secondaryGateway());

@@ -44,7 +44,6 @@ public final class HttpGateway implements Gateway {
   static final Set<Integer> DEFAULT_NOT_PROCESSED = Set.of(503);
   /** Lets the HTTP client's own timeout, which says more, fire before the overall wait gives up. */
   private static final long TIMEOUT_MARGIN_MS = 100;
-  private static final String USER_AGENT = "api-sentinel-java/" + SentinelClient.VERSION;
 
   private final String name;
   private final String baseUrl;
@@ -103,7 +102,7 @@ public final class HttpGateway implements Gateway {
   public GatewayResponse post(GatewayRequest request) throws GatewayException {
     HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(baseUrl + slash(request.endpoint())))
         .timeout(timeout)
-        .header("User-Agent", USER_AGENT)
+        .header("User-Agent", SentinelClient.USER_AGENT)
         .header("Idempotency-Key", request.idempotencyKey());
     headers.forEach(http::header);
     if (formBody) {
@@ -216,14 +215,8 @@ public final class HttpGateway implements Gateway {
         writeValue(g, item);
       }
       g.writeEndArray();
-    } else if (value instanceof Boolean) {
-      g.writeBoolean((Boolean) value);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      g.writeNumber(((Number) value).longValue());
-    } else if (value instanceof Number) {
-      g.writeNumber(value.toString());
     } else {
-      g.writeString(value.toString());
+      EventJson.writeScalar(g, value);
     }
   }
 

@@ -18,14 +18,12 @@ final class Receipts {
   /** An event's fate as the server reported it. */
   enum Status { ACCEPTED, DUPLICATE, REJECTED, CONFLICT }
 
-  /** One entry of a 202's {@code results}. */
+  /** One entry of a 202's {@code results}, which come in the batch's order (so it needs no eventId). */
   static final class Receipt {
-    final String eventId;
     final Status status;
     final List<String> errors;
 
-    Receipt(String eventId, Status status, List<String> errors) {
-      this.eventId = eventId;
+    Receipt(Status status, List<String> errors) {
       this.status = status;
       this.errors = errors;
     }
@@ -61,7 +59,7 @@ final class Receipts {
   static List<Receipt> results(byte[] body) throws IOException {
     List<Receipt> receipts = new ArrayList<>();
     try (JsonParser p = EventJson.JSON.createParser(body)) {
-      requireToken(p, p.nextToken(), JsonToken.START_OBJECT);
+      EventJson.expect(p, JsonToken.START_OBJECT);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
@@ -78,15 +76,12 @@ final class Receipts {
   }
 
   private static Receipt receipt(JsonParser p) throws IOException {
-    String eventId = null;
     String status = null;
     List<String> errors = List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
-      if (name.equals("eventId") && value == JsonToken.VALUE_STRING) {
-        eventId = p.getText();
-      } else if (name.equals("status") && value == JsonToken.VALUE_STRING) {
+      if (name.equals("status") && value == JsonToken.VALUE_STRING) {
         status = p.getText();
       } else if (name.equals("errors") && value == JsonToken.START_ARRAY) {
         errors = new ArrayList<>();
@@ -97,7 +92,7 @@ final class Receipts {
         p.skipChildren();
       }
     }
-    return new Receipt(eventId, status(status), errors);
+    return new Receipt(status(status), errors);
   }
 
   private static Status status(String status) throws IOException {
@@ -119,7 +114,7 @@ final class Receipts {
     String detail = null;
     Map<Integer, List<String>> errors = new HashMap<>();
     try (JsonParser p = EventJson.JSON.createParser(body)) {
-      requireToken(p, p.nextToken(), JsonToken.START_OBJECT);
+      EventJson.expect(p, JsonToken.START_OBJECT);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
@@ -172,9 +167,4 @@ final class Receipts {
     }
   }
 
-  private static void requireToken(JsonParser p, JsonToken actual, JsonToken expected) throws IOException {
-    if (actual != expected) {
-      throw new IOException("expected " + expected + " at " + p.currentLocation());
-    }
-  }
 }

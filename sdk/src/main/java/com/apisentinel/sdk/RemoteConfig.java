@@ -86,9 +86,7 @@ public final class RemoteConfig {
     long[] breaker = {DEFAULTS.failureThreshold, DEFAULTS.openMs};
     long[] flush = {DEFAULTS.maxBatchEvents, DEFAULTS.intervalMs};
     try (JsonParser p = EventJson.JSON.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("the SDK config is not a JSON object");
-      }
+      EventJson.expect(p, JsonToken.START_OBJECT);
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         p.nextToken();

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -33,7 +34,6 @@ import java.util.concurrent.locks.LockSupport;
 final class Sender implements Runnable {
 
   private static final System.Logger LOG = System.getLogger("com.apisentinel.sdk");
-  private static final String USER_AGENT = "api-sentinel-java/" + SentinelClient.VERSION;
   /** A receipt for 1,000 events is about 60 KB; anything past this is not the server talking. */
   private static final int RECEIPT_LIMIT = 4 << 20;
   private static final int CONFIG_LIMIT = 64 << 10;
@@ -298,16 +298,14 @@ final class Sender implements Runnable {
         .header("Authorization", settings.authorization)
         .header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip")
-        .header("User-Agent", USER_AGENT)
+        .header("User-Agent", SentinelClient.USER_AGENT)
         // One id per request; the stem and batch number tie a batch's attempts together in the server's logs.
         .header("X-Request-Id", settings.requestIdStem + "." + batch.number + "." + batch.attempts)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
     inFlight++;
     try {
-      // The request timeout ends at the answer's head; a body that stalls after it is cut off here.
-      http.sendAsync(request, BoundedBody.handler(RECEIPT_LIMIT)).orTimeout(bodyDeadlineMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete((response, error) -> deliver(() -> answered(batch, response, error)));
+      send(request, BoundedBody.handler(RECEIPT_LIMIT), (response, error) -> answered(batch, response, error));
     } catch (RuntimeException e) {
       answered(batch, null, e);
     }
@@ -463,23 +461,33 @@ final class Sender implements Runnable {
     }
     configInFlight = true;
     HttpRequest.Builder request = HttpRequest.newBuilder(settings.configUri).timeout(settings.requestTimeout)
-        .header("Authorization", settings.authorization).header("User-Agent", USER_AGENT).GET();
+        .header("Authorization", settings.authorization).header("User-Agent", SentinelClient.USER_AGENT).GET();
     try {
       if (configEtag != null) {
         request.header("If-None-Match", configEtag);
       }
-      http.sendAsync(request.build(), BoundedBody.handler(CONFIG_LIMIT))
-          .orTimeout(bodyDeadlineMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete((response, error) -> deliver(() -> configAnswered(response)));
+      send(request.build(), BoundedBody.handler(CONFIG_LIMIT), (response, error) -> configAnswered(response));
     } catch (RuntimeException e) {
       configAnswered(null); // an ETag the HTTP client refuses, say: ask again at the next interval
       configEtag = null;
     }
   }
 
-  /** How long a request may take with its body: the request timeout for the head, as long again for the body. */
-  private long bodyDeadlineMillis() {
-    return 2 * settings.requestTimeout.toMillis();
+  /**
+   * Sends, and answers on the sender thread. The request timeout ends when the answer's head arrives;
+   * a body that stalls after it is cut off once as long again has passed, and the exchange is then
+   * cancelled so that its connection and buffer are let go (the JDK closes it on Java 16 and later).
+   */
+  private void send(HttpRequest request, HttpResponse.BodyHandler<byte[]> handler,
+                    BiConsumer<HttpResponse<byte[]>, Throwable> then) {
+    CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, handler);
+    call.copy().orTimeout(2 * settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((response, error) -> {
+          if (error != null) {
+            call.cancel(true);
+          }
+          deliver(() -> then.accept(response, error));
+        });
   }
 
   private void configAnswered(HttpResponse<byte[]> response) {

@@ -41,14 +41,17 @@ import java.util.concurrent.atomic.LongAdder;
  * exactly once. With a {@link Builder#spoolDirectory spool directory}, events are also written to
  * disk before {@code track} returns and survive a crash of the app.
  *
- * <p>Threads: the sender and two HTTP threads ({@code api-sentinel-http-*}), all daemons, stopped
- * by {@link #close()} (the JDK's HTTP client keeps a selector thread until it is garbage collected,
- * before Java 21).
+ * <p>Threads: the sender ({@code api-sentinel-sender-*}), one that completes flush futures
+ * ({@code api-sentinel-callbacks-*}) and, unless you pass your own {@link Builder#httpClient HTTP
+ * client}, two HTTP threads ({@code api-sentinel-http-*}); all daemons, stopped by {@link #close()}
+ * (the JDK's HTTP client keeps a selector thread until it is garbage collected, before Java 21).
  */
 public final class SentinelClient implements AutoCloseable {
 
   /** The SDK's version, sent in the User-Agent. */
   static final String VERSION = "0.1.0";
+  /** Sent with every request the SDK makes, to the server and to the gateways. */
+  static final String USER_AGENT = "api-sentinel-java/" + VERSION;
   private static final System.Logger LOG = System.getLogger("com.apisentinel.sdk");
 
   private final EventQueue queue;
@@ -120,7 +123,8 @@ public final class SentinelClient implements AutoCloseable {
         return drop(event, DropReason.TOO_LARGE);
       }
       byte[] spoolRecord = spool == null ? null : EventJson.toBytes(event);
-      switch (queue.offer(event, spoolRecord)) {
+      IOException[] spoolError = spool == null ? null : new IOException[1];
+      switch (queue.offer(event, spoolRecord, spoolError)) {
         case FULL:
           listener.dropped(event, DropReason.QUEUE_FULL);
           return false;
@@ -130,7 +134,7 @@ public final class SentinelClient implements AutoCloseable {
           sender.wake();
           return true;
         case SPOOL_FAILED_ADDED:
-          listener.spoolFailed(event, new IOException("the spool could not write the event"));
+          listener.spoolFailed(event, spoolError[0]);
           sender.wake();
           return true;
         default:
@@ -444,7 +448,8 @@ public final class SentinelClient implements AutoCloseable {
      * Sets the connect timeout (default 5 s) and the per-request timeout (default 15 s) towards the server.
      *
      * @param connect the connect timeout
-     * @param request the time a request may take in all
+     * @param request the time until the answer's head arrives; its body gets as long again, then the
+     *     request is abandoned and retried
      * @return this builder
      */
     public Builder timeouts(Duration connect, Duration request) {

@@ -49,4 +49,12 @@ class BackoffTest {
     assertThat(Backoff.retryAfterNanos(Optional.empty(), now)).isZero();
     assertThat(Backoff.retryAfterNanos(Optional.of("99999999999999999"), now)).isPositive();
   }
+
+  @Test
+  void aRetryAfterDateCenturiesAheadIsCappedInsteadOfOverflowing() {
+    long now = 1_800_000_000_000L;
+    // Beyond ~292 years, the delay in nanoseconds overflows a long: this threw and ended the sender thread.
+    assertThat(Backoff.retryAfterNanos(Optional.of("Sat, 01 Jan 2400 00:00:00 GMT"), now))
+        .isEqualTo(Backoff.retryAfterNanos(Optional.of("99999999999999999"), now));
+  }
 }
