@@ -22,6 +22,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The verticles in start-up order — schema and durability checks, live metrics, rollup compaction,
@@ -30,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Deployment {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);
   private static final long LIMITER_EVICTION_MS = 60_000;
 
   private final Vertx vertx;
@@ -52,6 +55,7 @@ public final class Deployment {
 
   /** @param clock what quota months, usage days and event timestamps are judged by (tests move it) */
   public static Future<Deployment> start(Vertx vertx, SentinelConfig config, Telemetry telemetry, Clock clock) {
+    config.warnings().forEach(warning -> LOG.warn("configuration: {}", warning));
     IngestMeters meters = new IngestMeters(telemetry.registry(), config.writer().queueCapacity());
     LocalCodec.registerAll(vertx.eventBus());
     int httpInstances = config.http().instances() > 0
@@ -66,11 +70,11 @@ public final class Deployment {
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new RollupVerticle(config.database())).onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(new BatchingWriterVerticle(config.writer(), config.database(), meters,
+        .compose(v -> vertx.deployVerticle(BatchingWriterVerticle.onPostgres(config.writer(), config.database(), meters,
                 config.plans(), clock))
             .onSuccess(ids::add))
-        .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt(),
-            config.security().apiKeyCacheTtl())).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new AuthVerticle(config.database(), config.security().jwt()))
+            .onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(() -> {
           var verticle = new HttpVerticle(config, meters, telemetry.registry(), limiter, credentialChecks, clock);
           httpVerticles.add(verticle);

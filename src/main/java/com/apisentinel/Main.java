@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  /** SIGTERM to exit must stay under 10 s; the HTTP drain timeout is configured below this. */
-  private static final long STOP_TIMEOUT_SECONDS = 9;
 
   private Main() {
   }
@@ -80,9 +78,9 @@ public final class Main {
   private static void stop(Vertx vertx, Deployment deployment) {
     LOG.info("stopping: draining HTTP requests and the writer queue");
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
+      long deadline = System.nanoTime() + SentinelConfig.STOP_LIMIT.toNanos();
       deployment.stop().toCompletionStage().toCompletableFuture()
-          .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          .get(SentinelConfig.STOP_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
       // Closed separately: a callback chained on the closing instance would have no thread left to run on.
       vertx.close().toCompletionStage().toCompletableFuture()
           .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -1,6 +1,5 @@
 package com.apisentinel.auth;
 
-import com.apisentinel.bus.Principal;
 import com.apisentinel.config.JwtConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

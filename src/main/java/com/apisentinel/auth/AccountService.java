@@ -1,10 +1,9 @@
 package com.apisentinel.auth;
 
+import com.apisentinel.account.Customer;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Customer;
 import com.apisentinel.bus.Failures;
-import com.apisentinel.bus.IssuedKey;
 import com.apisentinel.store.AccountStore;
 import com.apisentinel.store.ApiKeyStore;
 import com.apisentinel.store.AuditLog;
@@ -58,7 +57,7 @@ final class AccountService {
   Future<Customer> setTier(AccountCommands.SetTier change) {
     return accounts.setTier(change.customerId(), change.tier()).compose(AccountService::found)
         .onSuccess(customer -> {
-          vertx.eventBus().publish(Addresses.AUTH_TIER_CHANGED, new AccountCommands.TierChanged(customer.id()));
+          Addresses.AUTH_TIER_CHANGED.publish(vertx.eventBus(), new AccountCommands.TierChanged(customer.id()));
           audit.record(customer.id(), "customer.tier", change.clientAddress(), change.requestId(),
               new JsonObject().put("tier", change.tier()));
         });
@@ -120,7 +119,7 @@ final class AccountService {
 
   /** This node's caches forget the key at once; other nodes' within their cache TTL. */
   private void evictFromCaches(String keyHashHex) {
-    vertx.eventBus().publish(Addresses.AUTH_KEYS_REVOKED, new AccountCommands.KeysRevoked(Set.of(keyHashHex)));
+    Addresses.AUTH_KEYS_REVOKED.publish(vertx.eventBus(), new AccountCommands.KeysRevoked(Set.of(keyHashHex)));
   }
 
   private static JsonObject keyDetail(IssuedKey key) {

@@ -3,17 +3,14 @@ package com.apisentinel.auth;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
-import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,7 +25,6 @@ import java.util.function.LongSupplier;
 public final class ApiKeyCache {
 
   /** A hung database must turn into a prompt 503, not a request that waits for the bus's 30 s default. */
-  private static final DeliveryOptions LOOKUP_OPTIONS = new DeliveryOptions().setSendTimeout(2000);
 
   private final EventBus bus;
   private final LookupCache<String, Principal> principals;
@@ -60,8 +56,7 @@ public final class ApiKeyCache {
   }
 
   private Future<Principal> lookup(String hash) {
-    return bus.<Principal>request(Addresses.AUTH_KEY_LOOKUP, new KeyLookup(hash), LOOKUP_OPTIONS)
-        .map(Message::body)
+    return Addresses.AUTH_KEY_LOOKUP.request(bus, new KeyLookup(hash))
         .recover(failure -> isUnknownKey(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure));
   }
 

@@ -4,10 +4,8 @@ import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.KeyLookup;
-import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.RegisterCommand;
 import com.apisentinel.bus.Registration;
-import com.apisentinel.bus.SessionCommands;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.config.JwtConfig;
 import com.apisentinel.limits.RateLimitedLog;
@@ -47,7 +45,6 @@ public final class AuthVerticle extends VerticleBase {
 
   private final DatabaseConfig database;
   private final JwtConfig jwt;
-  private final Duration apiKeyCacheTtl;
   private Pool pool;
   private AccountStore accounts;
   private ApiKeyStore keys;
@@ -59,21 +56,13 @@ public final class AuthVerticle extends VerticleBase {
   private long purgeTimer;
   private long firstPurgeTimer;
 
-  public AuthVerticle(DatabaseConfig database, JwtConfig jwt, Duration apiKeyCacheTtl) {
+  public AuthVerticle(DatabaseConfig database, JwtConfig jwt) {
     this.database = database;
     this.jwt = jwt;
-    this.apiKeyCacheTtl = apiKeyCacheTtl;
   }
 
   @Override
   public Future<?> start() {
-    if (apiKeyCacheTtl.toMillis() > 1000) {
-      LOG.warn("security.apiKeyCacheTtlMs is {} ms: a revoked key may keep working that long on other nodes "
-          + "(API.md promises 1 s)", apiKeyCacheTtl.toMillis());
-    }
-    if (jwt.generatedKeys()) {
-      LOG.warn("dev profile: no JWT key pair configured; using a throw-away ES256 pair (tokens die with this process)");
-    }
     pool = Database.sharedPool(vertx, database);
     accounts = new AccountStore(pool);
     keys = new ApiKeyStore(pool);
@@ -86,26 +75,19 @@ public final class AuthVerticle extends VerticleBase {
     purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> purgeExpired());
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.<RegisterCommand>consumer(Addresses.AUTH_REGISTER, this::register).completion(),
-        bus.<KeyLookup>consumer(Addresses.AUTH_KEY_LOOKUP, this::lookupKey).completion(),
-        bus.<SessionCommands.Login>consumer(Addresses.AUTH_LOGIN, m -> answer(m, sessions::login)).completion(),
-        bus.<SessionCommands.Refresh>consumer(Addresses.AUTH_REFRESH, m -> answer(m, sessions::refresh)).completion(),
-        bus.<SessionCommands.Logout>consumer(Addresses.AUTH_LOGOUT, m -> answer(m, sessions::logout)).completion(),
-        bus.<AccountCommands.GetProfile>consumer(Addresses.AUTH_PROFILE_GET,
-            m -> answer(m, accountService::profile)).completion(),
-        bus.<AccountCommands.UpdateProfile>consumer(Addresses.AUTH_PROFILE_UPDATE,
-            m -> answer(m, accountService::updateProfile)).completion(),
-        bus.<AccountCommands.SetTier>consumer(Addresses.AUTH_SET_TIER,
-            m -> answer(m, accountService::setTier)).completion(),
-        bus.<AccountCommands.CreateKey>consumer(Addresses.AUTH_KEYS_CREATE,
-            m -> answer(m, accountService::createKey)).completion(),
-        bus.<AccountCommands.ListKeys>consumer(Addresses.AUTH_KEYS_LIST,
-            m -> answer(m, accountService::listKeys)).completion(),
-        bus.<AccountCommands.RevokeKey>consumer(Addresses.AUTH_KEYS_REVOKE,
-            m -> answer(m, accountService::revokeKey)).completion(),
-        bus.<AccountCommands.RollKey>consumer(Addresses.AUTH_KEYS_ROLL,
-            m -> answer(m, accountService::rollKey)).completion(),
-        bus.<AccountCommands.KeysUsed>consumer(Addresses.AUTH_KEYS_USED, this::keysUsed).completion()));
+        Addresses.AUTH_REGISTER.consumer(bus, this::register).completion(),
+        Addresses.AUTH_KEY_LOOKUP.consumer(bus, this::lookupKey).completion(),
+        Addresses.AUTH_LOGIN.consumer(bus, m -> answer(m, sessions::login)).completion(),
+        Addresses.AUTH_REFRESH.consumer(bus, m -> answer(m, sessions::refresh)).completion(),
+        Addresses.AUTH_LOGOUT.consumer(bus, m -> answer(m, sessions::logout)).completion(),
+        Addresses.AUTH_PROFILE_GET.consumer(bus, m -> answer(m, accountService::profile)).completion(),
+        Addresses.AUTH_PROFILE_UPDATE.consumer(bus, m -> answer(m, accountService::updateProfile)).completion(),
+        Addresses.AUTH_SET_TIER.consumer(bus, m -> answer(m, accountService::setTier)).completion(),
+        Addresses.AUTH_KEYS_CREATE.consumer(bus, m -> answer(m, accountService::createKey)).completion(),
+        Addresses.AUTH_KEYS_LIST.consumer(bus, m -> answer(m, accountService::listKeys)).completion(),
+        Addresses.AUTH_KEYS_REVOKE.consumer(bus, m -> answer(m, accountService::revokeKey)).completion(),
+        Addresses.AUTH_KEYS_ROLL.consumer(bus, m -> answer(m, accountService::rollKey)).completion(),
+        Addresses.HTTP_KEYS_USED.consumer(bus, this::keysUsed).completion()));
   }
 
   @Override
@@ -178,7 +160,7 @@ public final class AuthVerticle extends VerticleBase {
 
   private void publishRevocations() {
     sessionStore.activeRevocations()
-        .onSuccess(snapshot -> vertx.eventBus().publish(Addresses.AUTH_REVOCATIONS, snapshot))
+        .onSuccess(snapshot -> Addresses.AUTH_REVOCATIONS.publish(vertx.eventBus(), snapshot))
         .onFailure(failure -> LOG.debug("revocation poll failed: {}", failure.toString()));
   }
 }

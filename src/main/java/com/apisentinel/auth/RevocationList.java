@@ -1,6 +1,5 @@
 package com.apisentinel.auth;
 
-import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.Revocations;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -4,7 +4,6 @@ import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.bus.Revocations;
 import com.apisentinel.bus.SessionCommands;
-import com.apisentinel.bus.TokenPair;
 import com.apisentinel.config.JwtConfig;
 import com.apisentinel.store.AccountStore;
 import com.apisentinel.store.AuditLog;
@@ -122,8 +121,7 @@ final class SessionService {
 
   /** This node learns at once; other nodes at their next poll of the revocation table. */
   private void publish(Set<UUID> tokenIds, Set<UUID> families) {
-    vertx.eventBus().publish(Addresses.AUTH_REVOCATIONS,
-        new Revocations(tokenIds, families, false));
+    Addresses.AUTH_REVOCATIONS.publish(vertx.eventBus(), new Revocations(tokenIds, families, false));
   }
 
   private static ReplyException unauthenticated() {

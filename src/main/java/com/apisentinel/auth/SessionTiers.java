@@ -1,12 +1,11 @@
 package com.apisentinel.auth;
 
+import com.apisentinel.account.Customer;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Customer;
+import com.apisentinel.bus.BusAddress;
 import com.apisentinel.bus.Failures;
-import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
@@ -21,7 +20,9 @@ import java.util.function.LongSupplier;
  */
 public final class SessionTiers {
 
-  private static final DeliveryOptions LOOKUP_OPTIONS = new DeliveryOptions().setSendTimeout(2000);
+  /** A request waits for this look-up: it gives up as soon as other look-ups, not after a command's time. */
+  private static final BusAddress<AccountCommands.GetProfile, Customer> PROFILE_LOOKUP =
+      Addresses.AUTH_PROFILE_GET.withTimeout(Addresses.LOOKUP_TIMEOUT);
 
   private final EventBus bus;
   private final LookupCache<UUID, String> tiers;
@@ -45,8 +46,8 @@ public final class SessionTiers {
   }
 
   private Future<String> lookup(UUID customerId) {
-    return bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId), LOOKUP_OPTIONS)
-        .map(message -> message.body().tier())
+    return PROFILE_LOOKUP.request(bus, new AccountCommands.GetProfile(customerId))
+        .map(Customer::tier)
         .recover(failure -> failure instanceof ReplyException reply && reply.failureCode() == Failures.NOT_FOUND
             ? Future.succeededFuture(null) : Future.failedFuture(failure));
   }

@@ -1,6 +1,5 @@
 package com.apisentinel.auth;
 
-import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;

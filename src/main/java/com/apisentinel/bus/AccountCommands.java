@@ -1,5 +1,9 @@
 package com.apisentinel.bus;
 
+import com.apisentinel.account.Customer;
+import com.apisentinel.account.FailoverSettings;
+import com.apisentinel.auth.IssuedKey;
+import com.apisentinel.auth.KeyView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

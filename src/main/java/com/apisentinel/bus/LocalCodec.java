@@ -1,8 +1,14 @@
 package com.apisentinel.bus;
 
+
+
+
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Passes immutable message objects by reference inside one JVM: no JSON copy on the hot path.
@@ -16,36 +22,20 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     this.name = "local:" + type.getName();
   }
 
-  /** Registers a local default codec for every message type of the application, once per Vert.x instance. */
+  /** Registers a local default codec for every {@link #messageTypes()}, once per Vert.x instance. */
   public static void registerAll(EventBus eventBus) {
-    register(eventBus, WriteRequest.class);
-    register(eventBus, WriteResult.class);
-    register(eventBus, WriterStatus.class);
-    register(eventBus, RegisterCommand.class);
-    register(eventBus, Registration.class);
-    register(eventBus, KeyLookup.class);
-    register(eventBus, Principal.class);
-    register(eventBus, TokenPair.class);
-    register(eventBus, SessionCommands.Login.class);
-    register(eventBus, SessionCommands.Refresh.class);
-    register(eventBus, SessionCommands.Logout.class);
-    register(eventBus, Revocations.class);
-    register(eventBus, EventsCommitted.class);
-    register(eventBus, LiveQuery.class);
-    register(eventBus, LiveWindowsView.class);
-    register(eventBus, Customer.class);
-    register(eventBus, IssuedKey.class);
-    register(eventBus, AccountCommands.GetProfile.class);
-    register(eventBus, AccountCommands.UpdateProfile.class);
-    register(eventBus, AccountCommands.CreateKey.class);
-    register(eventBus, AccountCommands.ListKeys.class);
-    register(eventBus, AccountCommands.KeyListing.class);
-    register(eventBus, AccountCommands.RevokeKey.class);
-    register(eventBus, AccountCommands.RollKey.class);
-    register(eventBus, AccountCommands.KeysUsed.class);
-    register(eventBus, AccountCommands.KeysRevoked.class);
-    register(eventBus, AccountCommands.SetTier.class);
-    register(eventBus, AccountCommands.TierChanged.class);
+    messageTypes().forEach(type -> register(eventBus, type));
+  }
+
+  /** Every message and reply type the {@link Addresses} declare; {@link Void} travels as a null body, with no codec. */
+  static Set<Class<?>> messageTypes() {
+    Set<Class<?>> types = new LinkedHashSet<>();
+    for (BusAddress<?, ?> address : Addresses.all()) {
+      types.add(address.messageType());
+      types.add(address.replyType());
+    }
+    types.remove(Void.class);
+    return types;
   }
 
   private static <T> void register(EventBus eventBus, Class<T> type) {

@@ -1,5 +1,6 @@
 package com.apisentinel.bus;
 
+import com.apisentinel.auth.TokenPair;
 import java.time.Instant;
 import java.util.UUID;
 

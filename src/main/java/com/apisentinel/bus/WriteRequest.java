@@ -8,6 +8,9 @@ import java.util.UUID;
 public record WriteRequest(UUID customerId, List<Event> events) {
 
   public WriteRequest {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a write request carries at least one event");
+    }
     events = List.copyOf(events);
   }
 }

@@ -1,5 +1,6 @@
 package com.apisentinel.bus;
 
+import com.apisentinel.quota.QuotaStatus;
 import java.util.BitSet;
 
 /**

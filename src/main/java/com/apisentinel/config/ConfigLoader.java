@@ -58,7 +58,7 @@ public final class ConfigLoader {
 
   private static SentinelConfig parse(Config c) {
     Profile profile = parseProfile(c);
-    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile), plans(c));
+    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile), plans(c)).validate();
   }
 
   private static Profile parseProfile(Config c) {

@@ -1,9 +1,9 @@
 package com.apisentinel.http;
 
-import com.apisentinel.bus.Customer;
-import com.apisentinel.bus.FailoverSettings;
-import com.apisentinel.bus.IssuedKey;
-import com.apisentinel.bus.KeyView;
+import com.apisentinel.account.Customer;
+import com.apisentinel.account.FailoverSettings;
+import com.apisentinel.auth.IssuedKey;
+import com.apisentinel.auth.KeyView;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

@@ -4,10 +4,10 @@ import com.apisentinel.auth.UnauthenticatedException;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Customer;
 import com.apisentinel.config.Plans;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +20,7 @@ import java.util.Set;
  * Without a configured token the admin API does not exist (404). The token is compared as SHA-256
  * digests with {@link MessageDigest#isEqual}: constant time, and the length of the secret leaks nothing.
  */
-final class AdminRoutes {
+final class AdminRoutes implements RouteGroup {
 
   static final String TIER_PATH = "/api/v1/admin/customers/:id/tier";
   private static final String BEARER = "Bearer ";
@@ -35,7 +35,13 @@ final class AdminRoutes {
     this.plans = plans;
   }
 
-  void setTier(RoutingContext ctx) {
+  /** Guarded by the operator's admin token, not by a customer's credential. */
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.put(TIER_PATH).handler(this::setTier);
+  }
+
+  private void setTier(RoutingContext ctx) {
     if (tokenDigest.isEmpty()) {
       ctx.fail(404);
       return;
@@ -58,8 +64,8 @@ final class AdminRoutes {
           return new AccountCommands.SetTier(customerId, tier, SessionRoutes.clientAddress(ctx),
               ResponseHeaders.requestId(ctx));
         }))
-        .compose(change -> bus.<Customer>request(Addresses.AUTH_SET_TIER, change, BusCalls.AUTH))
-        .onSuccess(reply -> JsonReply.send(ctx, 200, AccountViews.customer(reply.body())))
+        .compose(change -> Addresses.AUTH_SET_TIER.request(bus, change))
+        .onSuccess(reply -> JsonReply.send(ctx, 200, AccountViews.customer(reply)))
         .onFailure(ctx::fail);
   }
 

@@ -7,6 +7,7 @@ import com.apisentinel.store.EventQueries;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /** GET /api/v1/analytics/events: one customer's events, newest first, keyset-paged. */
-final class AnalyticsRoutes {
+final class AnalyticsRoutes implements RouteGroup {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
@@ -27,7 +28,13 @@ final class AnalyticsRoutes {
     this.events = events;
   }
 
-  void listEvents(RoutingContext ctx) {
+  /** The same path as ingest: GET lists what POST stored. */
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(this::listEvents);
+  }
+
+  private void listEvents(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
     List<FieldError> errors = new ArrayList<>();
     QueryParams.rejectUnknown(query, PARAMETERS, errors);

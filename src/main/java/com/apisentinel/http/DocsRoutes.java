@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,7 @@ import java.io.UncheckedIOException;
  * are read once at start-up, on a worker, and served from memory; a document that does not parse
  * stops the start-up instead of being served broken.
  */
-final class DocsRoutes {
+final class DocsRoutes implements RouteGroup {
 
   static final String OPENAPI_PATH = "/api/v1/openapi.yaml";
   static final String DOCS_PATH = "/docs";
@@ -44,7 +45,13 @@ final class DocsRoutes {
     return vertx.executeBlocking(() -> new DocsRoutes(resource(OPENAPI_RESOURCE), resource(DOCS_RESOURCE)));
   }
 
-  void openApi(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(OPENAPI_PATH).handler(this::openApi);
+    router.get(DOCS_PATH).handler(WebPages::contentSecurityPolicy).handler(this::docsPage);
+  }
+
+  private void openApi(RoutingContext ctx) {
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
     boolean wantsJson = accept != null && accept.contains("application/json");
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, wantsJson ? JsonReply.APPLICATION_JSON : YAML)
@@ -52,7 +59,7 @@ final class DocsRoutes {
         .end(wantsJson ? json : yaml);
   }
 
-  void docsPage(RoutingContext ctx) {
+  private void docsPage(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, HTML).end(docsPage);
   }
 

@@ -5,20 +5,18 @@ import com.apisentinel.bus.WriterStatus;
 import com.apisentinel.store.ReadinessProbe;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** Liveness (no I/O) and readiness (database round trips and the writer's backlog). */
-final class HealthRoutes {
+final class HealthRoutes implements RouteGroup {
 
   static final String LIVE_PATH = "/health";
   static final String READY_PATH = "/health/ready";
   private static final Buffer UP = new JsonObject().put("status", "UP").toBuffer();
-  private static final long WRITER_STATUS_TIMEOUT_MS = 1000;
 
   private final EventBus bus;
   private final ReadinessProbe database;
@@ -28,14 +26,19 @@ final class HealthRoutes {
     this.database = database;
   }
 
-  void live(RoutingContext ctx) {
+  /** Probes need no credentials; they say nothing about any customer. */
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(LIVE_PATH).handler(this::live);
+    router.get(READY_PATH).handler(this::ready);
+  }
+
+  private void live(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JsonReply.APPLICATION_JSON).end(UP.copy());
   }
 
-  void ready(RoutingContext ctx) {
-    Future<JsonObject> writer = bus.<WriterStatus>request(Addresses.WRITER_STATUS, "",
-            new DeliveryOptions().setSendTimeout(WRITER_STATUS_TIMEOUT_MS))
-        .map(Message::body)
+  private void ready(RoutingContext ctx) {
+    Future<JsonObject> writer = Addresses.WRITER_STATUS.request(bus, null)
         .map(HealthRoutes::writerCheck)
         .otherwise(failure -> new JsonObject().put("status", "DOWN"));
     Future.all(database.check(), writer).onComplete(done -> {

@@ -1,19 +1,11 @@
 package com.apisentinel.http;
 
-import com.apisentinel.auth.AccessTokens;
-import com.apisentinel.auth.ApiKeyCache;
 import com.apisentinel.auth.CredentialCheckBudget;
-import com.apisentinel.auth.RevocationList;
-import com.apisentinel.auth.SessionTiers;
-import com.apisentinel.auth.VerifiedTokens;
-import com.apisentinel.bus.AccountCommands;
-import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Revocations;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
-import com.apisentinel.rollup.RollupQueries;
 import com.apisentinel.limits.RateLimiter;
 import com.apisentinel.metrics.IngestMeters;
+import com.apisentinel.rollup.RollupQueries;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
@@ -26,22 +18,24 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP front door, one instance per event loop. Never blocks: every request is either answered
- * from memory or handed to another verticle over the event bus.
+ * The HTTP front door, one instance per event loop; it never blocks. Each request is authenticated
+ * on this loop from caches (API keys and verified tokens, refreshed over the bus only when unknown
+ * or stale), then: events go over the bus to the writer and are answered after their COMMIT;
+ * account and session commands go to the auth verticle (argon2 runs on its workers); live numbers
+ * come from the metrics verticle's memory; and reads — event listings, metric ranges, usage,
+ * readiness — query PostgreSQL directly through this verticle's pool, which is the fastest way to
+ * them and keeps the other verticles out of the read path.
  */
 public final class HttpVerticle extends VerticleBase {
 
   /** Connections idle this long are closed (a client trickling bytes is bounded by {@link SlowClientGuard}). */
   private static final int IDLE_TIMEOUT_SECONDS = 30;
-  /** For operators' Prometheus: expose it on an internal network only (it needs no credentials). */
-  static final String METRICS_PATH = "/metrics";
   /** lastUsedAt and request counts are stored this often, for one write per interval instead of one per request. */
   private static final long USAGE_REPORT_MS = 5000;
   /** How often a stopping verticle looks whether its requests in flight have been answered. */
@@ -55,8 +49,7 @@ public final class HttpVerticle extends VerticleBase {
   private final CredentialCheckBudget checks;
   private final Clock clock;
   private HttpServer server;
-  private ApiKeyCache keys;
-  private RequestCounter requests;
+  private Authentication auth;
   private UsageStore usage;
   private long usageTimer;
   private long slowClientTimer;
@@ -83,68 +76,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private Future<?> start(DocsRoutes docs) {
     pool = Database.sharedPool(vertx, config.database());
-    var bus = vertx.eventBus();
-    keys = new ApiKeyCache(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime, clock, checks);
-    var accessTokens = new VerifiedTokens(AccessTokens.verifier(vertx, config.security().jwt()),
-        config.security().jwt().accessTokenTtl(), config.security().apiKeyCacheSize(), System::nanoTime, clock, checks);
-    var ingest = new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(),
-        config.writer().ackTimeout(), meters, clock);
-    var accounts = new AccountRoutes(bus);
-    var sessions = new SessionRoutes(bus);
-    var profile = new ProfileRoutes(bus);
-    var sdk = new SdkRoutes(bus);
-    var apiKeys = new KeyRoutes(bus);
-    var admin = new AdminRoutes(bus, config.security().adminToken(), config.plans());
-    var analytics = new AnalyticsRoutes(new EventQueries(pool));
-    var metrics = new MetricsRoutes(new RollupQueries(vertx, pool), bus);
-    var health = new HealthRoutes(bus, new ReadinessProbe(pool));
-    var revocations = new RevocationList(System::nanoTime);
-    var limits = new RateLimits(limiter, config.plans(), new RateLimiter.Rate(
-        config.security().registrationInterval().toNanos(), config.security().registrationBurst()),
-        RateLimiter.Rate.perMinute(config.security().registrationsPerMinute()));
-    var tiers = new SessionTiers(bus, config.security().apiKeyCacheTtl(), config.security().apiKeyCacheSize(),
-        System::nanoTime);
-    requests = new RequestCounter(clock);
     usage = new UsageStore(pool);
-    var usageRoutes = new UsageRoutes(usage, config.plans(), clock);
-    var auth = new Authentication(keys, accessTokens, revocations, tiers,
-        limits, requests);
-
-    router = Router.router(vertx);
-    router.route().handler(new ResponseHeaders());
-    router.get(HealthRoutes.LIVE_PATH).handler(health::live);
-    router.get(HealthRoutes.READY_PATH).handler(health::ready);
-    router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(registry));
-    router.post(AccountRoutes.REGISTER_PATH).handler(limits::registration).handler(accounts::register);
-    router.post(SessionRoutes.LOGIN_PATH).handler(sessions::login);
-    router.post(SessionRoutes.REFRESH_PATH).handler(sessions::refresh);
-    router.post(SessionRoutes.LOGOUT_PATH).handler(auth.sessionOnly()).handler(sessions::logout);
-    router.get(ProfileRoutes.PROFILE_PATH).handler(auth.sessionOnly()).handler(profile::get);
-    router.put(ProfileRoutes.PROFILE_PATH).handler(auth.sessionOnly()).handler(profile::update);
-    router.post(KeyRoutes.KEYS_PATH).handler(auth.sessionOnly()).handler(apiKeys::create);
-    router.get(KeyRoutes.KEYS_PATH).handler(auth.sessionOnly()).handler(apiKeys::list);
-    router.delete(KeyRoutes.KEY_PATH).handler(auth.sessionOnly()).handler(apiKeys::revoke);
-    router.post(KeyRoutes.ROLL_PATH).handler(auth.sessionOnly()).handler(apiKeys::roll);
-    router.put(AdminRoutes.TIER_PATH).handler(admin::setTier);
-    router.post(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(ingest::ingest);
-    router.get(IngestRoutes.EVENTS_PATH).handler(auth.anyCredential()).handler(analytics::listEvents);
-    router.get(MetricsRoutes.OVERVIEW_PATH).handler(auth.anyCredential()).handler(metrics::overview);
-    router.get(MetricsRoutes.GATEWAYS_PATH).handler(auth.anyCredential()).handler(metrics::gateways);
-    router.get(MetricsRoutes.TIMESERIES_PATH).handler(auth.anyCredential()).handler(metrics::timeseries);
-    router.get(MetricsRoutes.LIVE_PATH).handler(auth.anyCredential()).handler(metrics::live);
-    router.get(UsageRoutes.USAGE_PATH).handler(auth.anyCredential()).handler(usageRoutes::get);
-    router.get(SdkRoutes.CONFIG_PATH).handler(auth.anyCredential()).handler(sdk::config);
-    router.get(DocsRoutes.OPENAPI_PATH).handler(docs::openApi);
-    router.get(DocsRoutes.DOCS_PATH).handler(WebPages::contentSecurityPolicy).handler(docs::docsPage);
-    router.get(WebPages.DASHBOARD_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.dashboard());
-    router.get(WebPages.ASSETS_PATH).handler(WebPages::contentSecurityPolicy).handler(WebPages.assets());
-    MethodNotAllowed.mountAfter(router);
-    ProblemResponder problems = new ProblemResponder(config.http().maxBodyBytes());
-    router.route().failureHandler(problems);
-    router.errorHandler(404, problems);
-    router.errorHandler(405, problems);
-
+    auth = Authentication.create(vertx, config, limiter, checks, clock);
+    router = ApiRouter.create(vertx, auth, config.http().maxBodyBytes(), areas(docs));
+    slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
+    slowClientTimer = vertx.setPeriodic(SlowClientGuard.SWEEP_MS, id -> slowClients.sweep());
+    usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> auth.reportUsage(vertx.eventBus(), usage));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -155,21 +92,32 @@ public final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> reportUsage());
-    slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
-    slowClientTimer = vertx.setPeriodic(SlowClientGuard.SWEEP_MS, id -> slowClients.sweep());
-    return Future.all(
-            bus.<Revocations>consumer(Addresses.AUTH_REVOCATIONS, m -> revocations.apply(m.body())).completion(),
-            bus.<AccountCommands.KeysRevoked>consumer(Addresses.AUTH_KEYS_REVOKED,
-                m -> keys.evict(m.body().keyHashes())).completion(),
-            bus.<AccountCommands.TierChanged>consumer(Addresses.AUTH_TIER_CHANGED, m -> {
-              keys.evictCustomer(m.body().customerId());
-              tiers.evict(m.body().customerId());
-            }).completion())
+    return auth.followChanges(vertx.eventBus())
         .compose(v -> server.connectionHandler(slowClients::opened)
             .requestHandler(slowClients.reading(this::route))
             .invalidRequestHandler(ProblemResponder::invalidRequest)
             .listen());
+  }
+
+  /** Every API area, in the order their routes are matched. */
+  private List<RouteGroup> areas(DocsRoutes docs) {
+    var bus = vertx.eventBus();
+    return List.of(
+        new HealthRoutes(bus, new ReadinessProbe(pool)),
+        new PrometheusRoutes(registry),
+        new AccountRoutes(bus),
+        new SessionRoutes(bus),
+        new ProfileRoutes(bus),
+        new KeyRoutes(bus),
+        new AdminRoutes(bus, config.security().adminToken(), config.plans()),
+        new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(), config.writer().ackTimeout(),
+            meters, clock),
+        new AnalyticsRoutes(new EventQueries(pool)),
+        new MetricsRoutes(new RollupQueries(vertx, pool), bus),
+        new UsageRoutes(usage, config.plans(), clock),
+        new SdkRoutes(bus),
+        docs,
+        new WebPages());
   }
 
   private void route(HttpServerRequest request) {
@@ -201,16 +149,6 @@ public final class HttpVerticle extends VerticleBase {
         .toList();
   }
 
-  /** Keys' lastUsedAt (through the auth verticle) and request counts: one write per interval, not per request. */
-  private Future<Void> reportUsage() {
-    var used = keys.takeUsedKeys();
-    if (!used.isEmpty()) {
-      vertx.eventBus().publish(Addresses.AUTH_KEYS_USED, new AccountCommands.KeysUsed(used));
-    }
-    var counts = requests.drain();
-    return usage.addRequests(counts).onFailure(failure -> requests.restore(counts));
-  }
-
   /**
    * Graceful: requests arriving from now on are answered 503 at once (with Connection: close, so
    * clients retry elsewhere), requests in flight finish (ingest waits for its COMMIT), then the
@@ -225,7 +163,7 @@ public final class HttpVerticle extends VerticleBase {
     long deadline = System.nanoTime() + config.http().shutdownTimeout().toNanos();
     return inFlightFinished(deadline)
         .compose(v -> server.shutdown(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
-        .eventually(this::reportUsage)
+        .eventually(() -> auth.reportUsage(vertx.eventBus(), usage))
         .eventually(() -> pool.close());
   }
 

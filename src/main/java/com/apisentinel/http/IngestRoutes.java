@@ -3,7 +3,7 @@ package com.apisentinel.http;
 import com.apisentinel.body.FieldError;
 import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.QuotaStatus;
+import com.apisentinel.bus.BusAddress;
 import com.apisentinel.bus.WriteRequest;
 import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
@@ -11,13 +11,13 @@ import com.apisentinel.ingest.IngestBody;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.ingest.ParsedEvent;
 import com.apisentinel.metrics.IngestMeters;
+import com.apisentinel.quota.QuotaStatus;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import java.util.UUID;
  * COMMIT. Limited plans get X-Quota-Limit, -Remaining and -Reset (seconds until the UTC month ends,
  * like RateLimit-Reset); a request the quota cannot take whole is refused with 429 quota-exceeded.
  */
-final class IngestRoutes {
+final class IngestRoutes implements RouteGroup {
 
   static final String EVENTS_PATH = "/api/v1/analytics/events";
   private static final FieldError CONFLICT = new FieldError("eventId",
@@ -39,7 +39,8 @@ final class IngestRoutes {
   private final EventBus bus;
   private final IngestParser parser;
   private final int maxBodyBytes;
-  private final DeliveryOptions writeOptions;
+  /** Waits as long as the configured ack timeout. */
+  private final BusAddress<WriteRequest, WriteResult> writes;
   private final IngestMeters meters;
   private final Clock clock;
 
@@ -50,10 +51,15 @@ final class IngestRoutes {
     this.bus = bus;
     this.parser = parser;
     this.maxBodyBytes = maxBodyBytes;
-    this.writeOptions = new DeliveryOptions().setSendTimeout(ackTimeout.toMillis());
+    this.writes = Addresses.EVENTS_WRITE.withTimeout(ackTimeout);
   }
 
-  void ingest(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.post(EVENTS_PATH).handler(auth.anyCredential()).handler(this::ingest);
+  }
+
+  private void ingest(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     RequestBody.readJson(ctx, maxBodyBytes)
         .map(parser::parse)
@@ -96,8 +102,7 @@ final class IngestRoutes {
       meters.ingested(0, 0, 0, body.items().size());
       return Future.failedFuture(new InvalidBodyException(what, errors));
     }
-    return bus.<WriteResult>request(Addresses.EVENTS_WRITE, new WriteRequest(customerId, valid), writeOptions)
-        .map(Message::body);
+    return writes.request(bus, new WriteRequest(customerId, valid));
   }
 
   /** A single event's conflict is a 409 (Stripe's idempotency error); a batch reports it per event. */

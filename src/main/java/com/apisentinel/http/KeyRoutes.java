@@ -1,15 +1,14 @@
 package com.apisentinel.http;
 
+import com.apisentinel.auth.IssuedKey;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.body.Rfc3339;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.IssuedKey;
-import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** API key management (login sessions only): create, list, revoke, roll. */
-final class KeyRoutes {
+final class KeyRoutes implements RouteGroup {
 
   static final String KEYS_PATH = "/api/v1/keys";
   static final String KEY_PATH = "/api/v1/keys/:id";
@@ -32,7 +31,15 @@ final class KeyRoutes {
     this.bus = bus;
   }
 
-  void create(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.post(KEYS_PATH).handler(auth.sessionOnly()).handler(this::create);
+    router.get(KEYS_PATH).handler(auth.sessionOnly()).handler(this::list);
+    router.delete(KEY_PATH).handler(auth.sessionOnly()).handler(this::revoke);
+    router.post(ROLL_PATH).handler(auth.sessionOnly()).handler(this::roll);
+  }
+
+  private void create(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     RequestBody.readOptionalObject(ctx)
         .map(body -> {
@@ -43,32 +50,32 @@ final class KeyRoutes {
           return new AccountCommands.CreateKey(customerId, name != null ? name : DEFAULT_NAME, expiresAt,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(create -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_CREATE, create, BusCalls.AUTH))
+        .compose(create -> Addresses.AUTH_KEYS_CREATE.request(bus, create))
         .onSuccess(reply -> created(ctx, reply))
         .onFailure(ctx::fail);
   }
 
-  void list(RoutingContext ctx) {
+  private void list(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    bus.<AccountCommands.KeyListing>request(Addresses.AUTH_KEYS_LIST, new AccountCommands.ListKeys(customerId), BusCalls.AUTH)
+    Addresses.AUTH_KEYS_LIST.request(bus, new AccountCommands.ListKeys(customerId))
         .onSuccess(reply -> {
           JsonArray keys = new JsonArray();
-          reply.body().keys().forEach(key -> keys.add(AccountViews.keyView(key)));
+          reply.keys().forEach(key -> keys.add(AccountViews.keyView(key)));
           JsonReply.send(ctx, 200, new JsonObject().put("keys", keys));
         })
         .onFailure(ctx::fail);
   }
 
-  void revoke(RoutingContext ctx) {
+  private void revoke(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     QueryParams.pathId(ctx)
-        .compose(keyId -> bus.request(Addresses.AUTH_KEYS_REVOKE, new AccountCommands.RevokeKey(customerId, keyId,
-            SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx)), BusCalls.AUTH))
+        .compose(keyId -> Addresses.AUTH_KEYS_REVOKE.request(bus, new AccountCommands.RevokeKey(customerId, keyId,
+            SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx))))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
-  void roll(RoutingContext ctx) {
+  private void roll(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     QueryParams.pathId(ctx)
         .compose(keyId -> RequestBody.readOptionalObject(ctx).map(body -> {
@@ -78,7 +85,7 @@ final class KeyRoutes {
           return new AccountCommands.RollKey(customerId, keyId, grace == null ? 0 : grace,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         }))
-        .compose(roll -> bus.<IssuedKey>request(Addresses.AUTH_KEYS_ROLL, roll, BusCalls.AUTH))
+        .compose(roll -> Addresses.AUTH_KEYS_ROLL.request(bus, roll))
         .onSuccess(reply -> created(ctx, reply))
         .onFailure(ctx::fail);
   }
@@ -98,7 +105,7 @@ final class KeyRoutes {
     return at;
   }
 
-  private static void created(RoutingContext ctx, Message<IssuedKey> reply) {
-    JsonReply.send(ctx, 201, AccountViews.issuedKey(reply.body()));
+  private static void created(RoutingContext ctx, IssuedKey key) {
+    JsonReply.send(ctx, 201, AccountViews.issuedKey(key));
   }
 }

@@ -6,10 +6,11 @@ import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.LiveQuery;
 import com.apisentinel.bus.LiveWindowsView;
 import com.apisentinel.rollup.RollupQueries;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** GET /api/v1/metrics/overview, /gateways, /timeseries and /live for the calling customer. */
-final class MetricsRoutes {
+final class MetricsRoutes implements RouteGroup {
 
   static final String OVERVIEW_PATH = "/api/v1/metrics/overview";
   static final String GATEWAYS_PATH = "/api/v1/metrics/gateways";
@@ -43,10 +44,18 @@ final class MetricsRoutes {
     this.bus = bus;
   }
 
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(OVERVIEW_PATH).handler(auth.anyCredential()).handler(this::overview);
+    router.get(GATEWAYS_PATH).handler(auth.anyCredential()).handler(this::gateways);
+    router.get(TIMESERIES_PATH).handler(auth.anyCredential()).handler(this::timeseries);
+    router.get(LIVE_PATH).handler(auth.anyCredential()).handler(this::live);
+  }
+
   private record Range(Instant from, Instant to) {
   }
 
-  void overview(RoutingContext ctx) {
+  private void overview(RoutingContext ctx) {
     Range range = range(ctx, Set.of("from", "to"), new ArrayList<>());
     if (range == null) {
       return;
@@ -65,7 +74,7 @@ final class MetricsRoutes {
     }).onFailure(ctx::fail);
   }
 
-  void gateways(RoutingContext ctx) {
+  private void gateways(RoutingContext ctx) {
     Range range = range(ctx, Set.of("from", "to"), new ArrayList<>());
     if (range == null) {
       return;
@@ -82,7 +91,7 @@ final class MetricsRoutes {
     }).onFailure(ctx::fail);
   }
 
-  void timeseries(RoutingContext ctx) {
+  private void timeseries(RoutingContext ctx) {
     List<FieldError> errors = new ArrayList<>();
     String intervalName = ctx.queryParams().get("interval");
     Duration interval = intervalName == null ? INTERVALS.get("hour") : INTERVALS.get(intervalName);
@@ -119,17 +128,17 @@ final class MetricsRoutes {
   }
 
   /** Rolling windows held in memory by the metrics verticle: committed events only. */
-  void live(RoutingContext ctx) {
+  private void live(RoutingContext ctx) {
     if (!ctx.queryParams().isEmpty()) {
       ctx.fail(new InvalidBodyException("invalid query parameters", ctx.queryParams().names().stream().sorted()
           .map(name -> new FieldError(name, "is not a known parameter")).toList()));
       return;
     }
-    bus.<LiveWindowsView>request(Addresses.METRICS_QUERY, new LiveQuery(Authentication.principal(ctx).customerId()), BusCalls.METRICS)
-        .onSuccess(reply -> {
+    Addresses.LIVE_GET.request(bus, new LiveQuery(Authentication.principal(ctx).customerId()))
+        .onSuccess(view -> {
           JsonObject gateways = new JsonObject();
-          reply.body().gateways().forEach((gateway, windows) -> gateways.put(gateway, windowsJson(windows)));
-          JsonReply.send(ctx, 200, new JsonObject().put("windows", windowsJson(reply.body().windows()))
+          view.gateways().forEach((gateway, windows) -> gateways.put(gateway, windowsJson(windows)));
+          JsonReply.send(ctx, 200, new JsonObject().put("windows", windowsJson(view.windows()))
               .put("gateways", gateways));
         })
         .onFailure(ctx::fail);

@@ -1,19 +1,19 @@
 package com.apisentinel.http;
 
+import com.apisentinel.account.Customer;
+import com.apisentinel.account.FailoverSettings;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Customer;
-import com.apisentinel.bus.FailoverSettings;
 import com.apisentinel.ingest.Gateway;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
 
 /** GET and PUT /api/v1/customers/profile (login sessions only). */
-final class ProfileRoutes {
+final class ProfileRoutes implements RouteGroup {
 
   static final String PROFILE_PATH = "/api/v1/customers/profile";
   /** Only these may change; id, email, tier and the rest are refused with 422 (no mass assignment). */
@@ -28,14 +28,20 @@ final class ProfileRoutes {
     this.bus = bus;
   }
 
-  void get(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(PROFILE_PATH).handler(auth.sessionOnly()).handler(this::get);
+    router.put(PROFILE_PATH).handler(auth.sessionOnly()).handler(this::update);
+  }
+
+  private void get(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId), BusCalls.AUTH)
+    Addresses.AUTH_PROFILE_GET.request(bus, new AccountCommands.GetProfile(customerId))
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
   }
 
-  void update(RoutingContext ctx) {
+  private void update(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     RequestBody.readObject(ctx)
         .map(body -> {
@@ -54,7 +60,7 @@ final class ProfileRoutes {
           return new AccountCommands.UpdateProfile(customerId, companyName, primary, secondary, failover,
               SessionRoutes.clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(update -> bus.<Customer>request(Addresses.AUTH_PROFILE_UPDATE, update, BusCalls.AUTH))
+        .compose(update -> Addresses.AUTH_PROFILE_UPDATE.request(bus, update))
         .onSuccess(reply -> respond(ctx, reply))
         .onFailure(ctx::fail);
   }
@@ -85,7 +91,7 @@ final class ProfileRoutes {
     return name;
   }
 
-  private static void respond(RoutingContext ctx, Message<Customer> reply) {
-    JsonReply.send(ctx, 200, AccountViews.customer(reply.body()));
+  private static void respond(RoutingContext ctx, Customer customer) {
+    JsonReply.send(ctx, 200, AccountViews.customer(customer));
   }
 }

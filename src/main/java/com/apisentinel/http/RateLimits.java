@@ -1,6 +1,6 @@
 package com.apisentinel.http;
 
-import com.apisentinel.bus.Principal;
+import com.apisentinel.auth.Principal;
 import com.apisentinel.config.Plan;
 import com.apisentinel.config.Plans;
 import com.apisentinel.limits.ClientAddress;

@@ -1,12 +1,13 @@
 package com.apisentinel.http;
 
+import com.apisentinel.account.Customer;
 import com.apisentinel.bus.AccountCommands;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Customer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,7 +19,7 @@ import java.util.UUID;
  * the profile's gateways and failover settings change what the apps do without a redeploy. The
  * ETag is a hash of the answer, so an unchanged config costs a 304 and no body.
  */
-final class SdkRoutes {
+final class SdkRoutes implements RouteGroup {
 
   static final String CONFIG_PATH = "/api/v1/sdk/config";
   /** The SDKs poll every minute: a cache in between may keep an answer that long, never shared between keys. */
@@ -33,10 +34,15 @@ final class SdkRoutes {
     this.bus = bus;
   }
 
-  void config(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(CONFIG_PATH).handler(auth.anyCredential()).handler(this::config);
+  }
+
+  private void config(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    bus.<Customer>request(Addresses.AUTH_PROFILE_GET, new AccountCommands.GetProfile(customerId), BusCalls.AUTH)
-        .onSuccess(reply -> answer(ctx, body(reply.body()).toBuffer()))
+    Addresses.AUTH_PROFILE_GET.request(bus, new AccountCommands.GetProfile(customerId))
+        .onSuccess(reply -> answer(ctx, body(reply).toBuffer()))
         .onFailure(ctx::fail);
   }
 

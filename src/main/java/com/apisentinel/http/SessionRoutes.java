@@ -1,17 +1,18 @@
 package com.apisentinel.http;
 
+import com.apisentinel.auth.Principal;
+import com.apisentinel.auth.TokenPair;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.Principal;
 import com.apisentinel.bus.SessionCommands;
-import com.apisentinel.bus.TokenPair;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /** Login, refresh-token rotation and logout. */
-final class SessionRoutes {
+final class SessionRoutes implements RouteGroup {
 
   static final String LOGIN_PATH = "/api/v1/customers/login";
   static final String REFRESH_PATH = "/api/v1/auth/refresh";
@@ -24,7 +25,14 @@ final class SessionRoutes {
     this.bus = bus;
   }
 
-  void login(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.post(LOGIN_PATH).handler(this::login);
+    router.post(REFRESH_PATH).handler(this::refresh);
+    router.post(LOGOUT_PATH).handler(auth.sessionOnly()).handler(this::logout);
+  }
+
+  private void login(RoutingContext ctx) {
     ctx.request().pause();
     RequestBody.readObject(ctx)
         .map(body -> {
@@ -34,12 +42,12 @@ final class SessionRoutes {
           fields.throwIfInvalid("the login is invalid");
           return new SessionCommands.Login(email, password, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(login -> bus.<TokenPair>request(Addresses.AUTH_LOGIN, login, BusCalls.AUTH))
-        .onSuccess(reply -> respondTokens(ctx, reply.body()))
+        .compose(login -> Addresses.AUTH_LOGIN.request(bus, login))
+        .onSuccess(reply -> respondTokens(ctx, reply))
         .onFailure(ctx::fail);
   }
 
-  void refresh(RoutingContext ctx) {
+  private void refresh(RoutingContext ctx) {
     ctx.request().pause();
     RequestBody.readObject(ctx)
         .map(body -> {
@@ -48,13 +56,13 @@ final class SessionRoutes {
           fields.throwIfInvalid("the refresh request is invalid");
           return new SessionCommands.Refresh(token, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(refresh -> bus.<TokenPair>request(Addresses.AUTH_REFRESH, refresh, BusCalls.AUTH))
-        .onSuccess(reply -> respondTokens(ctx, reply.body()))
+        .compose(refresh -> Addresses.AUTH_REFRESH.request(bus, refresh))
+        .onSuccess(reply -> respondTokens(ctx, reply))
         .onFailure(ctx::fail);
   }
 
   /** Session only (see {@link Authentication#sessionOnly()}); the body is optional. */
-  void logout(RoutingContext ctx) {
+  private void logout(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
     RequestBody.readOptionalObject(ctx).map(json -> {
           BodyFields fields = new BodyFields(json, Set.of("refreshToken"));
@@ -64,7 +72,7 @@ final class SessionRoutes {
           return new SessionCommands.Logout(principal.customerId(), session.tokenId(), session.familyId(),
               session.expiresAt(), token, clientAddress(ctx), ResponseHeaders.requestId(ctx));
         })
-        .compose(logout -> bus.<Void>request(Addresses.AUTH_LOGOUT, logout, BusCalls.AUTH))
+        .compose(logout -> Addresses.AUTH_LOGOUT.request(bus, logout))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -1,12 +1,13 @@
 package com.apisentinel.http;
 
-import com.apisentinel.bus.Principal;
+import com.apisentinel.auth.Principal;
 import com.apisentinel.config.Plan;
 import com.apisentinel.config.Plans;
 import com.apisentinel.quota.QuotaPeriod;
 import com.apisentinel.store.UsageStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
@@ -15,7 +16,7 @@ import java.time.Clock;
  * every node), its rate limit, and authenticated requests per day of the month (stored every few
  * seconds by each HTTP verticle, so the last seconds may not show yet).
  */
-final class UsageRoutes {
+final class UsageRoutes implements RouteGroup {
 
   static final String USAGE_PATH = "/api/v1/usage";
 
@@ -29,7 +30,12 @@ final class UsageRoutes {
     this.clock = clock;
   }
 
-  void get(RoutingContext ctx) {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(USAGE_PATH).handler(auth.anyCredential()).handler(this::get);
+  }
+
+  private void get(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
     QuotaPeriod period = QuotaPeriod.of(clock.instant());
     usage.usage(principal.customerId(), period.firstDay(), QuotaPeriod.of(period.end()).firstDay())

@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -9,7 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  * {@link #ASSETS_PATH}, bundled in the jar under {@code webroot/}. No CDN: everything it loads
  * comes from this server, which the content security policy enforces in the browser.
  */
-final class WebPages {
+final class WebPages implements RouteGroup {
 
   static final String DASHBOARD_PATH = "/";
   static final String ASSETS_PATH = "/assets/*";
@@ -17,7 +18,10 @@ final class WebPages {
   private static final CharSequence SELF_ONLY = HttpHeaders.createOptimized(
       "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
 
-  private WebPages() {
+  @Override
+  public void mount(Router router, Authentication auth) {
+    router.get(DASHBOARD_PATH).handler(WebPages::contentSecurityPolicy).handler(dashboard());
+    router.get(ASSETS_PATH).handler(WebPages::contentSecurityPolicy).handler(assets());
   }
 
   static void contentSecurityPolicy(RoutingContext ctx) {
@@ -26,12 +30,12 @@ final class WebPages {
   }
 
   /** {@code webroot/index.html}. Not cached by browsers (every answer says no-store): it is small. */
-  static StaticHandler dashboard() {
+  private static StaticHandler dashboard() {
     return StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html");
   }
 
   /** {@code webroot/assets/*}, mounted so that {@code /assets/app.js} is {@code webroot/assets/app.js}. */
-  static StaticHandler assets() {
+  private static StaticHandler assets() {
     return StaticHandler.create("webroot/assets").setCachingEnabled(false);
   }
 }

@@ -1,7 +1,6 @@
 package com.apisentinel.ingest;
 
 import com.apisentinel.body.FieldError;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

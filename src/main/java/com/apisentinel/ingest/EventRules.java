@@ -3,7 +3,6 @@ package com.apisentinel.ingest;
 import com.apisentinel.body.FieldError;
 import com.apisentinel.body.Rfc3339;
 import com.apisentinel.body.TextRules;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,7 +1,6 @@
 package com.apisentinel.ingest;
 
 import com.apisentinel.body.TextRules;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,6 @@
 package com.apisentinel.ingest;
 
 import com.apisentinel.body.FieldError;
-
 import java.util.List;
 
 /**

@@ -1,8 +1,6 @@
 package com.apisentinel.metrics;
 
 import com.apisentinel.bus.Addresses;
-import com.apisentinel.bus.EventsCommitted;
-import com.apisentinel.bus.LiveQuery;
 import com.apisentinel.config.DatabaseConfig;
 import com.apisentinel.store.Database;
 import io.vertx.core.Future;
@@ -39,9 +37,9 @@ public final class MetricsVerticle extends VerticleBase {
     // boundary between what the refill reads and what events.committed will bring.
     return pool.query("SELECT now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0))
         .compose(startedAt -> Future.all(
-                bus.<EventsCommitted>localConsumer(Addresses.EVENTS_COMMITTED, m -> windows.record(m.body()))
+                Addresses.EVENTS_COMMITTED.localConsumer(bus, m -> windows.record(m.body()))
                     .completion(),
-                bus.<LiveQuery>consumer(Addresses.METRICS_QUERY, m -> m.reply(windows.view(m.body().customerId())))
+                Addresses.LIVE_GET.consumer(bus, m -> m.reply(windows.view(m.body().customerId())))
                     .completion())
             .onSuccess(v -> refill(pool, startedAt)));
   }

@@ -1,7 +1,5 @@
 package com.apisentinel.quota;
 
-import com.apisentinel.bus.QuotaStatus;
-import com.apisentinel.store.QuotaStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -14,7 +12,7 @@ import java.util.function.LongSupplier;
  * last word (quota_lanes' CHECK), and when this view turns out stale — another node reclaimed a
  * grant, a plan changed — the batch is refused there and the lane re-read ({@link #refreshed}).
  */
-public final class QuotaLedger {
+final class QuotaLedger {
 
   /** How long "the quota is spent" is believed without asking the database again (another node may raise the plan). */
   private static final long SPENT_TRUST_NANOS = 1_000_000_000L;
@@ -63,19 +61,19 @@ public final class QuotaLedger {
     }
   }
 
-  private static final QuotaStore.LaneBalance NO_GRANT = new QuotaStore.LaneBalance(0, 0);
+  private static final QuotaGrants.LaneBalance NO_GRANT = new QuotaGrants.LaneBalance(0, 0);
 
   private final int lanes;
   private final LongSupplier nanoClock;
   private final Map<Key, Account> accounts = new HashMap<>();
 
-  public QuotaLedger(int lanes, LongSupplier nanoClock) {
+  QuotaLedger(int lanes, LongSupplier nanoClock) {
     this.lanes = lanes;
     this.nanoClock = nanoClock;
   }
 
   /** @return true if the lane's grant covers the events; they are then reserved until settled or released */
-  public boolean tryReserve(UUID customerId, QuotaPeriod period, int lane, int events) {
+  boolean tryReserve(UUID customerId, QuotaPeriod period, int lane, int events) {
     Account account = account(customerId, period);
     if (account.available(lane) < events) {
       return false;
@@ -88,13 +86,13 @@ public final class QuotaLedger {
    * The database said the quota is spent, recently enough to believe it, and no lane of this node has
    * enough left: refuse without asking again.
    */
-  public boolean knownSpent(UUID customerId, QuotaPeriod period, int events) {
+  boolean knownSpent(UUID customerId, QuotaPeriod period, int events) {
     Account account = accounts.get(new Key(customerId, period));
     return account != null && spent(account) && account.available() < events;
   }
 
   /** After COMMIT: of the events reserved, {@code stored} were new (duplicates are not counted). */
-  public void settle(UUID customerId, QuotaPeriod period, int lane, int reservedEvents, int stored) {
+  void settle(UUID customerId, QuotaPeriod period, int lane, int reservedEvents, int stored) {
     Account account = account(customerId, period);
     account.reserved[lane] -= reservedEvents;
     account.used[lane] += stored;
@@ -102,7 +100,7 @@ public final class QuotaLedger {
   }
 
   /** The batch was not committed: its reservation returns to the lane. */
-  public void release(UUID customerId, QuotaPeriod period, int lane, int reservedEvents) {
+  void release(UUID customerId, QuotaPeriod period, int lane, int reservedEvents) {
     account(customerId, period).reserved[lane] -= reservedEvents;
   }
 
@@ -113,8 +111,8 @@ public final class QuotaLedger {
    *
    * @param ownLanes this node's lanes by slot, as in the grant; absent slots have no row
    */
-  public void granted(UUID customerId, QuotaPeriod period, QuotaStore.Grant grant,
-                      Map<Integer, QuotaStore.LaneBalance> ownLanes) {
+  void granted(UUID customerId, QuotaPeriod period, QuotaGrants.Grant grant,
+                      Map<Integer, QuotaGrants.LaneBalance> ownLanes) {
     Account account = account(customerId, period);
     account.limit = grant.limit();
     account.usedKnown = Math.max(account.usedKnown, grant.usedTotal());
@@ -132,7 +130,7 @@ public final class QuotaLedger {
    * The database's balance of a lane. Its usage is taken only while nothing is reserved on the lane:
    * otherwise a batch may have committed there whose settlement has not been applied yet.
    */
-  public void refreshed(UUID customerId, QuotaPeriod period, int lane, QuotaStore.LaneBalance balance) {
+  void refreshed(UUID customerId, QuotaPeriod period, int lane, QuotaGrants.LaneBalance balance) {
     Account account = account(customerId, period);
     account.granted[lane] = balance.granted();
     if (account.reserved[lane] == 0) {
@@ -142,7 +140,7 @@ public final class QuotaLedger {
   }
 
   /** The customer's plan changed (and its grants were taken back): nothing more is sent before a new grant. */
-  public void planChanged(UUID customerId) {
+  void planChanged(UUID customerId) {
     accounts.forEach((key, account) -> {
       if (key.customerId().equals(customerId)) {
         for (int lane = 0; lane < lanes; lane++) {
@@ -155,7 +153,7 @@ public final class QuotaLedger {
   }
 
   /** @return null when the plan is unlimited or no grant was seen yet */
-  public QuotaStatus status(UUID customerId, QuotaPeriod period) {
+  QuotaStatus status(UUID customerId, QuotaPeriod period) {
     Account account = accounts.get(new Key(customerId, period));
     if (account == null || account.limit <= 0) {
       return null;
@@ -173,7 +171,7 @@ public final class QuotaLedger {
   }
 
   /** Forgets accounts of past months and idle ones, once nothing is reserved on them. */
-  public void forgetIdle(QuotaPeriod current) {
+  void forgetIdle(QuotaPeriod current) {
     long now = nanoClock.getAsLong();
     accounts.entrySet().removeIf(entry -> entry.getValue().idle()
         && (!entry.getKey().period().equals(current) || now - entry.getValue().lastUsedNanos > IDLE_NANOS));

@@ -1,6 +1,7 @@
 package com.apisentinel.rollup;
 
 import com.apisentinel.metrics.Histograms;
+import com.apisentinel.store.Columns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,27 +38,51 @@ public final class RollupCompactor {
    */
   private static final String TAKE_PARTS = "DELETE FROM rollup_parts WHERE ctid = ANY(ARRAY("
       + "SELECT ctid FROM rollup_parts ORDER BY customer_id, hour LIMIT $1)) RETURNING customer_id, hour, primary_gateway, gateway_used, currency, "
-      + "events, failovers, recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_times, "
-      + "latency_histogram, latencies";
+      + "events, failovers, recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_time_values, "
+      + "latency_histogram, latency_values";
   private static final String KEYS = "unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])"
       + " AS k(customer_id, width, bucket, primary_gateway, gateway_used, currency)";
   private static final String EXISTING = "SELECT customer_id, width, bucket, primary_gateway, gateway_used, currency, "
-      + "r.events, r.failovers, r.recoveries, r.recovered_amount, r.recovery_time_sum, r.recovery_times, NULL::int4[], "
-      + "r.latencies, NULL::int4[] FROM rollups r JOIN " + KEYS
+      + "r.events, r.failovers, r.recoveries, r.recovered_amount, r.recovery_time_sum, r.recovery_histogram, NULL::int4[], "
+      + "r.latency_histogram, NULL::int4[] FROM rollups r JOIN " + KEYS
       + " USING (customer_id, width, bucket, primary_gateway, gateway_used, currency)";
   private static final String UPSERT = """
       INSERT INTO rollups (customer_id, width, bucket, primary_gateway, gateway_used, currency, events, failovers,
-                           recoveries, recovered_amount, recovery_time_sum, recovery_times, latencies)
+                           recoveries, recovered_amount, recovery_time_sum, recovery_histogram, latency_histogram)
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int8[],
                            $8::int8[], $9::int8[], $10::numeric[], $11::int8[], $12::bytea[], $13::bytea[])
       ON CONFLICT (customer_id, width, bucket, primary_gateway, gateway_used, currency) DO UPDATE
         SET events = EXCLUDED.events, failovers = EXCLUDED.failovers, recoveries = EXCLUDED.recoveries,
             recovered_amount = EXCLUDED.recovered_amount, recovery_time_sum = EXCLUDED.recovery_time_sum,
-            recovery_times = EXCLUDED.recovery_times, latencies = EXCLUDED.latencies""";
+            recovery_histogram = EXCLUDED.recovery_histogram, latency_histogram = EXCLUDED.latency_histogram""";
 
   private record Key(UUID customerId, String width, Instant bucket, String primaryGateway, String gatewayUsed,
                      String currency) {
   }
+
+  /** A rollup row as it is written back: its key, and every part and its old self added up. */
+  private record Merged(Key key, long events, long failovers, long recoveries, BigDecimal recoveredAmount,
+                        long recoveryTimeSum, Buffer recoveryHistogram, Buffer latencyHistogram) {
+  }
+
+  /** {@link #KEYS}' parameters. */
+  private static final Columns<Key> KEY_COLUMNS = Columns.of(Key.class)
+      .uuid(Key::customerId)
+      .text(Key::width)
+      .timestamptz(key -> key.bucket().atOffset(ZoneOffset.UTC))
+      .text(Key::primaryGateway)
+      .text(Key::gatewayUsed)
+      .text(Key::currency);
+  /** {@link #UPSERT}'s parameters. */
+  private static final Columns<Merged> MERGED_COLUMNS = Columns.of(Merged.class)
+      .with(KEY_COLUMNS, Merged::key)
+      .int8(Merged::events)
+      .int8(Merged::failovers)
+      .int8(Merged::recoveries)
+      .numeric(Merged::recoveredAmount)
+      .int8(Merged::recoveryTimeSum)
+      .bytea(Merged::recoveryHistogram)
+      .bytea(Merged::latencyHistogram);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -106,7 +130,7 @@ public final class RollupCompactor {
       rowsByKey.computeIfAbsent(key(customer, "day", day, part), k -> new ArrayList<>()).add(part);
     }
     List<Key> keys = new ArrayList<>(rowsByKey.keySet());
-    return connection.preparedQuery(EXISTING).execute(keyColumns(keys))
+    return connection.preparedQuery(EXISTING).execute(KEY_COLUMNS.toTuple(keys))
         .compose(existing -> {
           for (Row row : existing) {
             RollupRow rollup = RollupRow.of(row, 2);
@@ -124,55 +148,19 @@ public final class RollupCompactor {
     return new Key(customer, width, bucket, part.primaryGateway(), part.gatewayUsed(), part.currency());
   }
 
-  private static Tuple keyColumns(List<Key> keys) {
-    int n = keys.size();
-    UUID[] customers = new UUID[n];
-    String[] widths = new String[n];
-    OffsetDateTime[] buckets = new OffsetDateTime[n];
-    String[] primaries = new String[n];
-    String[] used = new String[n];
-    String[] currencies = new String[n];
-    for (int i = 0; i < n; i++) {
-      Key k = keys.get(i);
-      customers[i] = k.customerId;
-      widths[i] = k.width;
-      buckets[i] = k.bucket.atOffset(ZoneOffset.UTC);
-      primaries[i] = k.primaryGateway;
-      used[i] = k.gatewayUsed;
-      currencies[i] = k.currency;
-    }
-    return Tuple.tuple().addArrayOfUUID(customers).addArrayOfString(widths)
-        .addArrayOfOffsetDateTime(buckets)
-        .addArrayOfString(primaries).addArrayOfString(used).addArrayOfString(currencies);
-  }
-
   /** Adds up one key at a time into two reused histograms: memory stays flat however many keys. */
   private static Tuple upsertColumns(List<Key> keys, Map<Key, List<RollupRow>> rowsByKey) {
-    int n = keys.size();
-    Long[] events = new Long[n];
-    Long[] failovers = new Long[n];
-    Long[] recoveries = new Long[n];
-    BigDecimal[] amounts = new BigDecimal[n];
-    Long[] recoveryTimeSums = new Long[n];
-    Buffer[] recoveryTimes = new Buffer[n];
-    Buffer[] latencies = new Buffer[n];
+    List<Merged> merged = new ArrayList<>(keys.size());
     Histogram recoveryHistogram = Histograms.dense();
     Histogram latencyHistogram = Histograms.dense();
     Histograms.Encoder encoder = new Histograms.Encoder();
-    for (int i = 0; i < n; i++) {
+    for (Key key : keys) {
       Tally t = Tally.reusing(recoveryHistogram, latencyHistogram);
-      rowsByKey.get(keys.get(i)).forEach(t::add);
-      events[i] = t.events;
-      failovers[i] = t.failovers;
-      recoveries[i] = t.recoveries;
-      amounts[i] = t.recoveredAmount;
-      recoveryTimeSums[i] = t.recoveryTimeSum;
-      recoveryTimes[i] = encodeUnlessEmpty(recoveryHistogram, encoder);
-      latencies[i] = encodeUnlessEmpty(latencyHistogram, encoder);
+      rowsByKey.get(key).forEach(t::add);
+      merged.add(new Merged(key, t.events, t.failovers, t.recoveries, t.recoveredAmount, t.recoveryTimeSum,
+          encodeUnlessEmpty(recoveryHistogram, encoder), encodeUnlessEmpty(latencyHistogram, encoder)));
     }
-    return keyColumns(keys).addArrayOfLong(events).addArrayOfLong(failovers).addArrayOfLong(recoveries)
-        .addArrayOfBigDecimal(amounts).addArrayOfLong(recoveryTimeSums).addArrayOfBuffer(recoveryTimes)
-        .addArrayOfBuffer(latencies);
+    return MERGED_COLUMNS.toTuple(merged);
   }
 
   private static Buffer encodeUnlessEmpty(Histogram histogram, Histograms.Encoder encoder) {

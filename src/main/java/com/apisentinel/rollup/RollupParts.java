@@ -2,6 +2,7 @@ package com.apisentinel.rollup;
 
 import com.apisentinel.ingest.Event;
 import com.apisentinel.metrics.Histograms;
+import com.apisentinel.store.Columns;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
@@ -9,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.HdrHistogram.Histogram;
@@ -35,6 +38,7 @@ public final class RollupParts {
 
   /** One part being added up; values are kept raw until encoding, which reuses one histogram. */
   private static final class Part {
+    final Key key;
     long events;
     long failovers;
     long recoveries;
@@ -42,6 +46,10 @@ public final class RollupParts {
     long recoveryTimeSum;
     final Values recoveryTimes = new Values();
     final Values latencies = new Values();
+
+    Part(Key key) {
+      this.key = key;
+    }
   }
 
   private static final class Values {
@@ -59,51 +67,32 @@ public final class RollupParts {
   private final Map<Key, Part> parts = new HashMap<>();
   private final Histogram histogram = Histograms.dense();
   private final Histograms.Encoder encoder = new Histograms.Encoder();
+  /** Encodes through this instance's histogram, so it is declared per instance. */
+  private final Columns<Part> columns = Columns.of(Part.class)
+      .uuid(part -> part.key.customerId())
+      .timestamptz(part -> OffsetDateTime.ofInstant(Instant.ofEpochSecond(part.key.hourEpochSecond()), ZoneOffset.UTC))
+      .text(part -> part.key.primaryGateway())
+      .text(part -> part.key.gatewayUsed())
+      .text(part -> part.key.currency())
+      .int8(part -> part.events)
+      .int8(part -> part.failovers)
+      .int8(part -> part.recoveries)
+      .numeric(part -> BigDecimal.valueOf(part.recoveredAmount))
+      .int8(part -> part.recoveryTimeSum)
+      .bytea(part -> encode(part.recoveryTimes))
+      .bytea(part -> encode(part.latencies));
 
   public void add(UUID customerId, Event event) {
     Key key = new Key(customerId, event.occurredAt().truncatedTo(ChronoUnit.HOURS).getEpochSecond(),
         event.primaryGateway().wireName(), event.gatewayUsed().wireName(), event.currency());
-    add(parts.computeIfAbsent(key, k -> new Part()), event);
+    add(parts.computeIfAbsent(key, Part::new), event);
   }
 
   /** Appends the twelve column arrays ({@link #COLUMNS}) of the parts added so far, and starts over. */
   public Tuple appendTo(Tuple parameters) {
-    int n = parts.size();
-    UUID[] customerIds = new UUID[n];
-    OffsetDateTime[] hours = new OffsetDateTime[n];
-    String[] primaries = new String[n];
-    String[] used = new String[n];
-    String[] currencies = new String[n];
-    Long[] counts = new Long[n];
-    Long[] failovers = new Long[n];
-    Long[] recoveries = new Long[n];
-    BigDecimal[] amounts = new BigDecimal[n];
-    Long[] recoveryTimeSums = new Long[n];
-    Buffer[] recoveryHistograms = new Buffer[n];
-    Buffer[] latencyHistograms = new Buffer[n];
-    int i = 0;
-    for (Map.Entry<Key, Part> entry : parts.entrySet()) {
-      Key key = entry.getKey();
-      Part part = entry.getValue();
-      customerIds[i] = key.customerId();
-      hours[i] = OffsetDateTime.ofInstant(Instant.ofEpochSecond(key.hourEpochSecond()), ZoneOffset.UTC);
-      primaries[i] = key.primaryGateway();
-      used[i] = key.gatewayUsed();
-      currencies[i] = key.currency();
-      counts[i] = part.events;
-      failovers[i] = part.failovers;
-      recoveries[i] = part.recoveries;
-      amounts[i] = BigDecimal.valueOf(part.recoveredAmount);
-      recoveryTimeSums[i] = part.recoveryTimeSum;
-      recoveryHistograms[i] = encode(part.recoveryTimes);
-      latencyHistograms[i] = encode(part.latencies);
-      i++;
-    }
+    List<Part> added = new ArrayList<>(parts.values());
     parts.clear();
-    return parameters.addArrayOfUUID(customerIds).addArrayOfOffsetDateTime(hours).addArrayOfString(primaries)
-        .addArrayOfString(used).addArrayOfString(currencies).addArrayOfLong(counts).addArrayOfLong(failovers)
-        .addArrayOfLong(recoveries).addArrayOfBigDecimal(amounts).addArrayOfLong(recoveryTimeSums)
-        .addArrayOfBuffer(recoveryHistograms).addArrayOfBuffer(latencyHistograms);
+    return columns.appendTo(parameters, added);
   }
 
   /** The FILTERs of {@link RollupSql#PART_AGGREGATES}: a recovery is a failover that succeeded. */

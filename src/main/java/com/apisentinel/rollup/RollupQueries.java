@@ -32,15 +32,15 @@ public final class RollupQueries {
 
   /** A part's columns in {@link RollupRow} order: histograms (the writer's parts) or raw values (SQL's). */
   private static final String PART_AS_ROW = " hour, primary_gateway, gateway_used, currency, events, failovers, "
-      + "recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_times, latency_histogram, "
-      + "latencies";
+      + "recoveries, recovered_amount, recovery_time_sum, recovery_histogram, recovery_time_values, latency_histogram, "
+      + "latency_values";
   /** An edge scan's columns in {@link RollupRow} order: raw values, no histograms. */
   private static final String EDGE_AS_ROW = " hour, primary_gateway, gateway_used, currency, events, failovers, "
-      + "recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_times, NULL::bytea, latencies";
+      + "recoveries, recovered_amount, recovery_time_sum, NULL::bytea, recovery_time_values, NULL::bytea, latency_values";
   /** $1 customer, [$2, $3) whole days, [$4, $5) whole hours, [$6, $4) and [$5, $7) raw edges. */
   private static final String ROWS = """
       SELECT bucket, primary_gateway, gateway_used, currency, events, failovers, recoveries, recovered_amount,
-             recovery_time_sum, recovery_times, NULL::int4[], latencies, NULL::int4[]
+             recovery_time_sum, recovery_histogram, NULL::int4[], latency_histogram, NULL::int4[]
         FROM rollups
        WHERE customer_id = $1
          AND ((width = 'day' AND bucket >= $2 AND bucket < $3)

@@ -12,7 +12,7 @@ public final class RollupSql {
 
   /** Columns of {@code rollup_parts}, in the order of {@link #PART_AGGREGATES}. */
   public static final String PART_COLUMNS = "customer_id, hour, primary_gateway, gateway_used, currency, events, "
-      + "failovers, recoveries, recovered_amount, recovery_time_sum, recovery_times, latencies";
+      + "failovers, recoveries, recovered_amount, recovery_time_sum, recovery_time_values, latency_values";
 
   /** Aggregates over a set of event rows, to be followed by {@link #PART_GROUPING}. */
   public static final String PART_AGGREGATES = "customer_id, " + HOUR_OF_OCCURRED_AT + """

@@ -1,8 +1,8 @@
 package com.apisentinel.store;
 
-import com.apisentinel.bus.Customer;
-import com.apisentinel.bus.FailoverSettings;
-import com.apisentinel.bus.IssuedKey;
+import com.apisentinel.account.Customer;
+import com.apisentinel.account.FailoverSettings;
+import com.apisentinel.auth.IssuedKey;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;

@@ -1,8 +1,8 @@
 package com.apisentinel.store;
 
-import com.apisentinel.bus.IssuedKey;
-import com.apisentinel.bus.KeyView;
-import com.apisentinel.bus.Principal;
+import com.apisentinel.auth.IssuedKey;
+import com.apisentinel.auth.KeyView;
+import com.apisentinel.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -2,6 +2,9 @@ package com.apisentinel.store;
 
 import com.apisentinel.config.Plan;
 import com.apisentinel.config.Plans;
+import com.apisentinel.quota.QuotaGrants.Grant;
+import com.apisentinel.quota.QuotaGrants.LaneBalance;
+import com.apisentinel.quota.QuotaGrants;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,7 +23,7 @@ import java.util.UUID;
  * only take the row's key-share lock. Grants are rare (a lane asks again only when its grant runs
  * out), so this lock is never on the per-batch path.
  */
-public final class QuotaStore {
+public final class QuotaStore implements QuotaGrants {
 
   /** Largest grant beyond what is asked for; smaller plans get a hundredth of their quota. */
   private static final long MAX_CHUNK = 100_000;
@@ -61,22 +64,6 @@ public final class QuotaStore {
       SELECT customer_id, granted, used FROM quota_lanes
        WHERE period_start = $1 AND lane = $2 AND customer_id = ANY($3::uuid[])""";
 
-  /**
-   * The outcome of asking for {@code need} events on a lane.
-   *
-   * @param limit     the plan's monthly events, 0 for unlimited
-   * @param lanes     every lane of the customer's month after the grant (grants exact; usage as committed
-   *                  when the grant was made)
-   * @param usedTotal events counted this month on every lane, as committed when the grant was made
-   * @param exhausted less than asked was granted and nothing is left to reclaim: the quota is spent
-   * @param busy      less than asked was granted, but lanes busy committing may still hand some back
-   */
-  public record Grant(long limit, Map<UUID, LaneBalance> lanes, long usedTotal, boolean exhausted, boolean busy) {
-  }
-
-  /** What a lane may count and has counted for one customer. */
-  public record LaneBalance(long granted, long used) {
-  }
 
   private final Pool pool;
   private final Plans plans;
@@ -93,6 +80,7 @@ public final class QuotaStore {
    * @param busyLanes lanes of the asking node that are committing: reclaiming from them would only
    *                  make their batch fail and retry
    */
+  @Override
   public Future<Grant> grant(UUID customerId, LocalDate period, UUID lane, long need, Set<UUID> busyLanes) {
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(customerId))
         .compose(customer -> {
@@ -168,6 +156,7 @@ public final class QuotaStore {
   }
 
   /** What one lane may count and has counted this period, for the given customers (absent: never granted). */
+  @Override
   public Future<Map<UUID, LaneBalance>> balances(LocalDate period, UUID lane, Set<UUID> customerIds) {
     return pool.preparedQuery(LANE_BALANCES).execute(Tuple.of(period, lane, customerIds.toArray(UUID[]::new)))
         .map(rows -> {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.bus.Addresses;
 import com.apisentinel.bus.Failures;
-import com.apisentinel.bus.KeyLookup;
 import com.apisentinel.bus.LocalCodec;
-import com.apisentinel.bus.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -33,7 +31,7 @@ class ApiKeyCacheTest {
   void answerLookups(Vertx vertx, VertxTestContext ready) {
     LocalCodec.registerAll(vertx.eventBus());
     String knownHash = HexFormat.of().formatHex(ApiKeys.sha256(knownKey));
-    vertx.eventBus().<KeyLookup>consumer(Addresses.AUTH_KEY_LOOKUP, message -> {
+    Addresses.AUTH_KEY_LOOKUP.consumer(vertx.eventBus(), message -> {
       lookups.incrementAndGet();
       if (message.body().keyHash().equals(knownHash)) {
         message.reply(owner);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.config.JwtKeys;
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
 import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
 import com.apisentinel.support.TokenForge;

@@ -72,4 +72,35 @@ class ConfigLoaderTest {
         "sentinel.security.jwt.publicKey", "nope")))
         .hasMessageContaining("sentinel.security.jwt");
   }
+
+  @Test
+  void settingsThatContradictEachOtherStopStartUpNamingBoth() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev",
+        "sentinel.http.shutdownTimeoutMs", 8000, "sentinel.writer.ackTimeoutMs", 2000)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("sentinel.http.shutdownTimeoutMs (8000) plus sentinel.writer.ackTimeoutMs (2000)")
+        .hasMessageContaining("at most 9000 ms");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "dev",
+        "sentinel.writer.maxBatchEvents", 5000, "sentinel.writer.queueCapacity", 4000)))
+        .hasMessageContaining("sentinel.writer.maxBatchEvents (5000) must not exceed sentinel.writer.queueCapacity (4000)");
+    assertThat(ConfigLoader.load(Map.of("sentinel.profile", "dev",
+        "sentinel.http.shutdownTimeoutMs", 7000, "sentinel.writer.ackTimeoutMs", 2000,
+        "sentinel.writer.maxBatchEvents", 4000, "sentinel.writer.queueCapacity", 4000)).writer().queueCapacity())
+        .isEqualTo(4000);
+  }
+
+  @Test
+  void aKeyCacheSlowerThanTheRevocationPromiseIsRefusedInProdAndAWarningInDev() {
+    JwtKeys.Pem keys = JwtKeys.generate();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod",
+        "sentinel.security.adminToken", "t".repeat(40), "sentinel.security.apiKeyCacheTtlMs", 5000,
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey())))
+        .hasMessageContaining("sentinel.security.apiKeyCacheTtlMs (5000) must be at most 1000 ms in the prod profile");
+
+    SentinelConfig dev = ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.security.apiKeyCacheTtlMs", 5000));
+
+    assertThat(dev.warnings()).anySatisfy(warning -> assertThat(warning).contains("apiKeyCacheTtlMs is 5000 ms"));
+    assertThat(ConfigLoader.load(Map.of("sentinel.profile", "dev")).warnings())
+        .noneSatisfy(warning -> assertThat(warning).contains("apiKeyCacheTtlMs"));
+  }
 }

@@ -2,8 +2,8 @@ package com.apisentinel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.Events;
+import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.RunningServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,10 +2,9 @@ package com.apisentinel.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.Events;
+import com.apisentinel.support.LoopbackClient;
 import com.apisentinel.support.RunningServer;
-import com.apisentinel.support.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

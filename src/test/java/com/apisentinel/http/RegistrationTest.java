@@ -3,7 +3,6 @@ package com.apisentinel.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.RunningServer;
-import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;

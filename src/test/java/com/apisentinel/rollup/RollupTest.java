@@ -259,7 +259,7 @@ class RollupTest {
   @Test
   void corruptedRollupsAreRebuiltFromRawEvents() throws Exception {
     compactEverything(RollupCompactor.DEFAULT_PARTS_PER_TRANSACTION);
-    RUNNING.database().execute("UPDATE rollups SET events = events + 7, recovery_times = NULL, recovered_amount = 1");
+    RUNNING.database().execute("UPDATE rollups SET events = events + 7, recovery_histogram = NULL, recovered_amount = 1");
     assertThat(get("/api/v1/metrics/overview?" + range(START, NOW.plusSeconds(1))).getLong("totalEvents"))
         .isNotEqualTo(SENT.size());
 

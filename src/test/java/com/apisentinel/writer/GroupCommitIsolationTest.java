@@ -3,9 +3,7 @@ package com.apisentinel.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.apisentinel.support.Events;
-import com.apisentinel.support.TestDatabase;
 import com.apisentinel.support.RunningServer;
-import com.apisentinel.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

@@ -88,8 +88,8 @@ class StorageOutageTest {
 
   @Test
   void fullQueueAnswers503AtOnceWhileTheDatabaseHangs() {
-    Map<String, Object> tiny = Map.of("sentinel.writer.queueCapacity", 3, "sentinel.writer.connections", 1,
-        "sentinel.writer.commitTimeoutMs", 30_000);
+    Map<String, Object> tiny = Map.of("sentinel.writer.queueCapacity", 3, "sentinel.writer.maxBatchEvents", 3,
+        "sentinel.writer.connections", 1, "sentinel.writer.commitTimeoutMs", 30_000);
     try (TestServer server = startThroughProxy(tiny)) {
       String apiKey = server.registerApiKey();
       // Opens the writer's connection, so the stall catches a batch mid-commit rather than mid-connect.

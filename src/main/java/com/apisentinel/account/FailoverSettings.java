@@ -1,4 +1,4 @@
-package com.apisentinel.bus;
+package com.apisentinel.account;
 
 /**
  * How a customer's SDKs fail over (API.md, "SDK support"): whether at all, what to do when the

@@ -1,4 +1,4 @@
-package com.apisentinel.bus;
+package com.apisentinel.auth;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package com.apisentinel.bus;
+package com.apisentinel.quota;
 
 import java.time.Instant;
 

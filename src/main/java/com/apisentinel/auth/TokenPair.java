@@ -1,4 +1,4 @@
-package com.apisentinel.bus;
+package com.apisentinel.auth;
 
 /** A fresh access token (JWT) and refresh token (opaque); never printed. */
 public record TokenPair(String accessToken, String refreshToken, long expiresInSeconds) {

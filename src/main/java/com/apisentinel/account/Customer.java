@@ -1,4 +1,4 @@
-package com.apisentinel.bus;
+package com.apisentinel.account;
 
 import java.time.Instant;
 import java.util.UUID;
