@@ -3,6 +3,7 @@ package com.apisentinel;
 import com.apisentinel.auth.AuthVerticle;
 import com.apisentinel.auth.CredentialCheckBudget;
 import com.apisentinel.bus.LocalCodec;
+import com.apisentinel.config.Profile;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.http.HttpVerticle;
 import com.apisentinel.limits.RateLimiter;
@@ -13,6 +14,8 @@ import com.apisentinel.rollup.RollupVerticle;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.DurabilityGuard;
 import com.apisentinel.store.Migrations;
+import com.apisentinel.webhook.EndpointUrls;
+import com.apisentinel.webhook.WebhookVerticle;
 import com.apisentinel.writer.BatchingWriterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The verticles in start-up order — schema and durability checks, live metrics, rollup compaction,
- * writer, auth, HTTP — and in reverse for shutdown, so that no request is accepted before its writer
+ * webhook delivery, writer, auth, HTTP — and in reverse for shutdown, so that no request is accepted before its writer
  * exists and the writer drains only after HTTP has stopped feeding it.
  */
 public final class Deployment {
@@ -70,6 +73,8 @@ public final class Deployment {
         .compose(v -> checkDurability(vertx, config))
         .compose(v -> vertx.deployVerticle(new MetricsVerticle(config.database())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new RollupVerticle(config.database())).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new WebhookVerticle(config.database(), config.webhooks(),
+            new EndpointUrls(config.profile() == Profile.PROD))).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(BatchingWriterVerticle.onPostgres(config.writer(), config.database(), meters,
                 config.plans(), clock))
             .onSuccess(ids::add))

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.File;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +59,8 @@ public final class ConfigLoader {
 
   private static SentinelConfig parse(Config c) {
     Profile profile = parseProfile(c);
-    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile), plans(c)).validate();
+    return new SentinelConfig(profile, http(c), database(c), writer(c), security(c, profile), plans(c),
+        webhooks(c, profile)).validate();
   }
 
   private static Profile parseProfile(Config c) {
@@ -102,6 +104,34 @@ public final class ConfigLoader {
     return new WriterConfig(maxBatch, millisIn(c, "writer.maxDelayMs", 0, 1000), capacity,
         intIn(c, "writer.connections", 1, 64), millisIn(c, "writer.ackTimeoutMs", 100, 60_000),
         millisIn(c, "writer.commitTimeoutMs", 100, 300_000));
+  }
+
+  /**
+   * The development key is public (it is in this file), which is fine for a laptop and why prod
+   * refuses to start without a key of its own.
+   */
+  private static final String DEV_SECRETS_KEY = "ZGV2LW9ubHktd2ViaG9vay1zZWNyZXRzLWtleS0zMmI=";
+
+  private static WebhookConfig webhooks(Config c, Profile profile) {
+    String key = string(c, "webhooks.secretsKey").trim();
+    boolean builtIn = key.isEmpty();
+    if (builtIn && profile == Profile.PROD) {
+      throw invalid(c, "webhooks.secretsKey", "is required in the prod profile (SENTINEL_WEBHOOK_SECRETS_KEY: "
+          + "base64 of 32 random bytes)");
+    }
+    if (!builtIn) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(key);
+      } catch (IllegalArgumentException e) {
+        bytes = new byte[0];
+      }
+      if (bytes.length != 32) {
+        throw invalid(c, "webhooks.secretsKey", "must be base64 of exactly 32 bytes");
+      }
+    }
+    return new WebhookConfig(builtIn ? DEV_SECRETS_KEY : key, builtIn, intIn(c, "webhooks.maxInFlight", 1, 10_000),
+        intIn(c, "webhooks.maxInFlightPerEndpoint", 1, 100), millisIn(c, "webhooks.pollIntervalMs", 50, 60_000));
   }
 
   private static Plans plans(Config c) {
@@ -188,7 +218,8 @@ public final class ConfigLoader {
   }
 
   private static InvalidConfigException invalid(Config c, String path, String expectation) {
-    String shown = c.hasPath(path) && !path.toLowerCase(Locale.ROOT).contains("token")
+    String lower = path.toLowerCase(Locale.ROOT);
+    String shown = c.hasPath(path) && !lower.contains("token") && !lower.contains("secret")
         && !path.endsWith("url") ? " (got \"" + c.getValue(path).unwrapped() + "\")" : "";
     String origin = c.hasPath(path) ? ", set in " + c.getValue(path).origin().description() : "";
     return new InvalidConfigException("sentinel." + path + " " + expectation + shown + origin);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Every setting, parsed and validated once at start-up, then passed to whoever needs it. */
 public record SentinelConfig(Profile profile, HttpConfig http, DatabaseConfig database, WriterConfig writer,
-                             SecurityConfig security, Plans plans) {
+                             SecurityConfig security, Plans plans, WebhookConfig webhooks) {
 
   /**
    * From SIGTERM to exit: under the 10 s that {@code docker stop} and most process managers wait
@@ -48,6 +48,10 @@ public record SentinelConfig(Profile profile, HttpConfig http, DatabaseConfig da
     if (security.apiKeyCacheTtl().compareTo(REVOCATION_PROMISE) > 0) {
       warnings.add("security.apiKeyCacheTtlMs is " + security.apiKeyCacheTtl().toMillis()
           + " ms: a revoked key may keep working that long on other nodes (the API promises 1 s)");
+    }
+    if (webhooks.builtInKey()) {
+      warnings.add("no webhooks.secretsKey configured; webhook signing secrets are sealed with the built-in "
+          + "development key");
     }
     if (security.jwt().generatedKeys()) {
       warnings.add("no JWT key pair configured; using a throw-away ES256 pair (tokens die with this process)");

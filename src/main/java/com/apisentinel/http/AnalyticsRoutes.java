@@ -49,7 +49,7 @@ final class AnalyticsRoutes implements RouteGroup {
     }
     Boolean success = bool(query, "success", errors);
     Boolean failoverUsed = bool(query, "failoverUsed", errors);
-    int limit = limit(query, errors);
+    int limit = QueryParams.limit(query, DEFAULT_LIMIT, MAX_LIMIT, errors);
     String cursorText = query.get("cursor");
     EventQueries.Position after = cursorText == null ? null : EventCursor.decode(cursorText);
     if (cursorText != null && after == null) {
@@ -81,22 +81,5 @@ final class AnalyticsRoutes implements RouteGroup {
       return null;
     }
     return Boolean.valueOf(value);
-  }
-
-  private static int limit(MultiMap query, List<FieldError> errors) {
-    String value = query.get("limit");
-    if (value == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
-    return DEFAULT_LIMIT;
   }
 }

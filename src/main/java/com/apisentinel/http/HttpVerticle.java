@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import com.apisentinel.auth.CredentialCheckBudget;
+import com.apisentinel.config.Profile;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.limits.RateLimiter;
@@ -10,6 +11,9 @@ import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
 import com.apisentinel.store.UsageStore;
+import com.apisentinel.store.WebhookStore;
+import com.apisentinel.webhook.EndpointUrls;
+import com.apisentinel.webhook.SecretBox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -116,6 +120,8 @@ public final class HttpVerticle extends VerticleBase {
         new MetricsRoutes(new RollupQueries(vertx, pool), bus),
         new UsageRoutes(usage, config.plans(), clock),
         new SdkRoutes(bus),
+        new WebhookRoutes(vertx, new WebhookStore(pool), new EndpointUrls(config.profile() == Profile.PROD),
+            new SecretBox(config.webhooks().secretsKeyBytes())),
         docs,
         new WebPages());
   }

@@ -42,4 +42,22 @@ final class QueryParams {
     }
     return at;
   }
+
+  /** @return the page size, or {@code defaultLimit} when absent or invalid (then an error is recorded) */
+  static int limit(MultiMap query, int defaultLimit, int maxLimit, List<FieldError> errors) {
+    String value = query.get("limit");
+    if (value == null) {
+      return defaultLimit;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= maxLimit) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    errors.add(new FieldError("limit", "must be a whole number from 1 to " + maxLimit));
+    return defaultLimit;
+  }
 }

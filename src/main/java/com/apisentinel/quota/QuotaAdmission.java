@@ -58,6 +58,8 @@ public final class QuotaAdmission<W extends Metered> {
   private final List<Deque<W>> ready = new ArrayList<>();
   /** Requests of one customer and month waiting for the grant asked for them. */
   private final Map<GrantKey, List<W>> waiting = new HashMap<>();
+  /** The quota levels (1: 80 %, 2: 100 %) this node already reported, per customer and month. */
+  private final Map<GrantKey, Integer> notifiedLevel = new HashMap<>();
 
   public QuotaAdmission(Vertx vertx, int slots, QuotaGrants grants, IntPredicate committing, LongSupplier nanoClock,
                         Listener<W> listener) {
@@ -108,9 +110,26 @@ public final class QuotaAdmission<W extends Metered> {
     return ready.get(slot).pollFirst();
   }
 
-  /** After COMMIT: of the write's reserved events, {@code stored} were new (duplicates do not count). */
+  /**
+   * After COMMIT: of the write's reserved events, {@code stored} were new (duplicates do not count).
+   * When this brings the month to 80 % or 100 % of the quota as this node knows it, the store is
+   * told once per level, off the ingest path.
+   */
   public void settle(W write, int slot, QuotaPeriod period, int stored) {
     ledger.settle(write.customerId(), period, slot, write.events(), stored);
+    QuotaStatus status = ledger.status(write.customerId(), period);
+    if (status == null || stored == 0) {
+      return;
+    }
+    int level = status.remaining() == 0 ? 2 : status.remaining() * 5 <= status.limit() ? 1 : 0;
+    GrantKey key = new GrantKey(write.customerId(), period);
+    if (level > notifiedLevel.getOrDefault(key, 0)) {
+      notifiedLevel.put(key, level);
+      grants.usageReached(write.customerId(), period.firstDay()).onFailure(failure -> {
+        LOG.warn("could not check quota notifications: {}", failure.toString());
+        notifiedLevel.remove(key);
+      });
+    }
   }
 
   /** The write was not committed: its reservation returns to the lane. */
@@ -142,6 +161,7 @@ public final class QuotaAdmission<W extends Metered> {
 
   public void forgetIdle(QuotaPeriod current) {
     ledger.forgetIdle(current);
+    notifiedLevel.keySet().removeIf(key -> !key.period().equals(current));
   }
 
   /** No request waits for a grant or is ready to go. */

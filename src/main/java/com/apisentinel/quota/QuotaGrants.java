@@ -15,6 +15,12 @@ public interface QuotaGrants {
    */
   Future<Grant> grant(UUID customerId, LocalDate month, UUID lane, long need, Set<UUID> busyLanes);
 
+  /**
+   * This node saw the customer's month reach 80 % or 100 % of its quota: the store checks the
+   * usage of every lane and sends the quota notifications due, each once per month.
+   */
+  Future<Void> usageReached(UUID customerId, LocalDate month);
+
   /** The lane's balance for each customer; a customer without a row has none. */
   Future<Map<UUID, LaneBalance>> balances(LocalDate month, UUID lane, Set<UUID> customers);
 

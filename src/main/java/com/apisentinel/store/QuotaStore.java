@@ -6,12 +6,14 @@ import com.apisentinel.quota.QuotaGrants.Grant;
 import com.apisentinel.quota.QuotaGrants.LaneBalance;
 import com.apisentinel.quota.QuotaGrants;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +62,9 @@ public final class QuotaStore implements QuotaGrants {
         FROM (SELECT period_start, lane FROM quota_lanes WHERE customer_id = $1 AND granted > used
                ORDER BY period_start, lane FOR UPDATE) l
        WHERE q.customer_id = $1 AND q.period_start = l.period_start AND q.lane = l.lane""";
+  private static final String NOTIFY_ONCE = """
+      INSERT INTO quota_notifications (customer_id, period_start, kind) VALUES ($1, $2, $3)
+      ON CONFLICT DO NOTHING""";
   private static final String LANE_BALANCES = """
       SELECT customer_id, granted, used FROM quota_lanes
        WHERE period_start = $1 AND lane = $2 AND customer_id = ANY($3::uuid[])""";
@@ -90,8 +95,56 @@ public final class QuotaStore implements QuotaGrants {
           Plan plan = plans.of(customer.iterator().next().getString(0));
           return connection.preparedQuery(LOCK_OWN_LANE).execute(Tuple.of(customerId, period, lane))
               .compose(locked -> connection.preparedQuery(LANES).execute(Tuple.of(customerId, period)))
-              .compose(rows -> grant(connection, plan, customerId, period, lane, need, busyLanes, lanes(rows)));
+              .compose(rows -> grant(connection, plan, customerId, period, lane, need, busyLanes, lanes(rows)))
+              .compose(grant -> notifyIfDue(connection, customerId, period, grant).map(grant));
         }));
+  }
+
+  /**
+   * {@code quota.warning} once the month's usage reaches 80 % of the plan, {@code quota.exhausted}
+   * once a grant finds nothing left: each once per customer and month, however many nodes grant
+   * (the notification's key), and in the grant's transaction (the outbox), so it is never lost
+   * nor sent for a grant that rolled back. Usage is as committed when the grant is made, which
+   * lags by at most the grants outstanding on other lanes.
+   */
+  private static Future<Void> notifyIfDue(SqlConnection connection, UUID customerId, LocalDate period, Grant grant) {
+    if (grant.limit() <= 0) {
+      return Future.succeededFuture();
+    }
+    Future<Void> warned = grant.usedTotal() * 5 >= grant.limit() * 4 || grant.exhausted()
+        ? notifyOnce(connection, customerId, period, "quota.warning", grant) : Future.succeededFuture();
+    return warned.compose(v -> grant.exhausted()
+        ? notifyOnce(connection, customerId, period, "quota.exhausted", grant) : Future.succeededFuture());
+  }
+
+  /** Reads every lane's usage of the month under the customer's lock, then sends what is due. */
+  @Override
+  public Future<Void> usageReached(UUID customerId, LocalDate period) {
+    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(customerId))
+        .compose(customer -> {
+          if (customer.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Plan plan = plans.of(customer.iterator().next().getString(0));
+          return connection.preparedQuery(LANES).execute(Tuple.of(customerId, period)).compose(rows -> {
+            long used = lanes(rows).values().stream().mapToLong(LaneBalance::used).sum();
+            return notifyIfDue(connection, customerId, period,
+                new Grant(plan.unlimitedEvents() ? 0 : plan.monthlyEvents(), Map.of(), used,
+                    !plan.unlimitedEvents() && used >= plan.monthlyEvents(), false));
+          });
+        }));
+  }
+
+  private static Future<Void> notifyOnce(SqlConnection connection, UUID customerId, LocalDate period, String kind,
+                                         Grant grant) {
+    return connection.preparedQuery(NOTIFY_ONCE).execute(Tuple.of(customerId, period, kind))
+        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture()
+            : Outbox.enqueue(connection, customerId, kind, new JsonObject()
+                .put("periodStart", period.atStartOfDay(ZoneOffset.UTC).toInstant().toString())
+                .put("periodEnd", period.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString())
+                .put("limit", grant.limit())
+                .put("used", Math.min(grant.limit(), grant.exhausted() ? grant.limit() : grant.usedTotal())), null)
+                .mapEmpty());
   }
 
   private Future<Grant> grant(SqlConnection connection, Plan plan, UUID customerId, LocalDate period, UUID lane,

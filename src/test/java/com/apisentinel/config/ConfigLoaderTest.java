@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
 
+  private static final String SECRETS_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
   @Test
   void defaultsComeFromConfigDirectory() {
     SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "dev"));
@@ -57,8 +59,18 @@ class ConfigLoaderTest {
     JwtKeys.Pem keys = JwtKeys.generate();
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token)))
         .hasMessageContaining("sentinel.security.jwt.privateKeyFile");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token,
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey())))
+        .hasMessageContaining("sentinel.webhooks.secretsKey is required in the prod profile");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token,
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey(),
+        "sentinel.webhooks.secretsKey", "c2hvcnQtc2VjcmV0")))
+        .hasMessageContaining("must be base64 of exactly 32 bytes").hasMessageNotContaining("c2hvcnQtc2VjcmV0");
     SentinelConfig config = ConfigLoader.load(Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", token,
-        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey()));
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey(),
+        "sentinel.webhooks.secretsKey", SECRETS_KEY));
+    assertThat(config.webhooks().builtInKey()).isFalse();
+    assertThat(config.toString()).doesNotContain(SECRETS_KEY);
     assertThat(config.profile()).isEqualTo(Profile.PROD);
     assertThat(config.security().adminToken()).contains(token);
     assertThat(config.toString()).doesNotContain(token).doesNotContain(keys.privateKey().substring(30, 60));
@@ -94,7 +106,8 @@ class ConfigLoaderTest {
     JwtKeys.Pem keys = JwtKeys.generate();
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("sentinel.profile", "prod",
         "sentinel.security.adminToken", "t".repeat(40), "sentinel.security.apiKeyCacheTtlMs", 5000,
-        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey())))
+        "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey(),
+        "sentinel.webhooks.secretsKey", SECRETS_KEY)))
         .hasMessageContaining("sentinel.security.apiKeyCacheTtlMs (5000) must be at most 1000 ms in the prod profile");
 
     SentinelConfig dev = ConfigLoader.load(Map.of("sentinel.profile", "dev", "sentinel.security.apiKeyCacheTtlMs", 5000));

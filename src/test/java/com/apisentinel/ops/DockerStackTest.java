@@ -125,7 +125,8 @@ class DockerStackTest {
   void theProdProfileGetsEverySecretOrComposeRefusesToStart() {
     JsonNode environment = environment("api-sentinel");
     assertThat(environment.path("SENTINEL_PROFILE").asText()).isEqualTo("prod");
-    for (String secret : List.of("SENTINEL_ADMIN_TOKEN", "SENTINEL_JWT_PRIVATE_KEY", "SENTINEL_JWT_PUBLIC_KEY")) {
+    for (String secret : List.of("SENTINEL_ADMIN_TOKEN", "SENTINEL_JWT_PRIVATE_KEY", "SENTINEL_JWT_PUBLIC_KEY",
+        "SENTINEL_WEBHOOK_SECRETS_KEY")) {
       assertThat(environment.path(secret).asText()).as(secret).matches(REQUIRED_INTERPOLATION);
     }
   }

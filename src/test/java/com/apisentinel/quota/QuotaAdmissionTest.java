@@ -43,6 +43,7 @@ class QuotaAdmissionTest {
     final Map<UUID, LaneBalance> lanes = new HashMap<>();
     final List<Long> asked = new ArrayList<>();
     final List<Set<UUID>> busyLanes = new ArrayList<>();
+    final List<UUID> reached = new ArrayList<>();
     Promise<Void> held;
     boolean failing;
 
@@ -62,6 +63,12 @@ class QuotaAdmissionTest {
         lanes.put(lane, new LaneBalance(before.granted() + give, before.used()));
         return new Grant(limit, Map.copyOf(lanes), 0, give < need, false);
       });
+    }
+
+    @Override
+    public Future<Void> usageReached(UUID customerId, LocalDate month) {
+      reached.add(customerId);
+      return Future.succeededFuture();
     }
 
     @Override
@@ -176,6 +183,29 @@ class QuotaAdmissionTest {
     admission.admit(new Write(CUSTOMER, 1), 0, PERIOD);
 
     assertThat(grants.busyLanes).containsExactly(Set.of(admission.lane(1)));
+  }
+
+  @Test
+  void theStoreHearsOnceWhenTheMonthReachesEightyAndOnceAtAHundredPercent() {
+    grants.limits.put(CUSTOMER, 10L);
+
+    store(7);
+    assertThat(grants.reached).isEmpty();
+    store(1);
+    assertThat(grants.reached).as("8 of 10").containsExactly(CUSTOMER);
+    store(1);
+    assertThat(grants.reached).as("9 of 10: the 80 % level was told already").hasSize(1);
+    store(1);
+    assertThat(grants.reached).as("10 of 10").hasSize(2);
+  }
+
+  /** Admits the events on slot 0 (after a grant if need be) and settles them as stored. */
+  private void store(int events) {
+    Write write = new Write(CUSTOMER, events);
+    if (admission.admit(write, 0, PERIOD) == Outcome.WAITING) {
+      assertThat(admission.admit(admission.pollReady(0), 0, PERIOD)).isEqualTo(Outcome.ADMITTED);
+    }
+    admission.settle(write, 0, PERIOD, events);
   }
 
   @Test

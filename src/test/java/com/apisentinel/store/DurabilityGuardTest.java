@@ -32,7 +32,8 @@ class DurabilityGuardTest {
     JwtKeys.Pem keys = JwtKeys.generate();
     assertThatThrownBy(() -> TestServer.start(database.url(),
         Map.of("sentinel.profile", "prod", "sentinel.security.adminToken", "a".repeat(32),
-            "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey())))
+            "sentinel.security.jwt.privateKey", keys.privateKey(), "sentinel.security.jwt.publicKey", keys.publicKey(),
+            "sentinel.webhooks.secretsKey", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")))
         .hasMessageContaining("synchronous_commit=off");
   }
 

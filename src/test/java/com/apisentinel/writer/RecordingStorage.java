@@ -104,6 +104,11 @@ final class RecordingStorage implements WriterStorage, BatchStore, QuotaGrants {
   }
 
   @Override
+  public Future<Void> usageReached(UUID customerId, LocalDate month) {
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Map<UUID, LaneBalance>> balances(LocalDate month, UUID lane, Set<UUID> customers) {
     rereadLanes.add(lane);
     return Future.succeededFuture(Map.of());

@@ -1,0 +1,57 @@
+package com.apisentinel.support;
+
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A webhook receiver for tests, on the JDK's own HTTP server (nothing of the server's code): it
+ * records every request and answers with the next scripted status, 200 when none is left.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+  public record Received(Map<String, List<String>> headers, String body, long atMillis) {
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
+  }
+
+  public final List<Received> received = new CopyOnWriteArrayList<>();
+  public final Queue<Integer> statuses = new ConcurrentLinkedQueue<>();
+  private final HttpServer server;
+
+  public WebhookReceiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
+          System.currentTimeMillis()));
+      Integer status = statuses.poll();
+      exchange.sendResponseHeaders(status == null ? 200 : status, -1);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** The requests whose message is of this type. */
+  public List<Received> ofType(String type) {
+    return received.stream().filter(r -> new JsonObject(r.body()).getString("type").equals(type)).toList();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
