@@ -1,5 +1,6 @@
 package com.apisentinel;
 
+import com.apisentinel.alert.AlertVerticle;
 import com.apisentinel.auth.AuthVerticle;
 import com.apisentinel.auth.CredentialCheckBudget;
 import com.apisentinel.bus.LocalCodec;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The verticles in start-up order — schema and durability checks, live metrics, rollup compaction,
- * webhook delivery, writer, auth, HTTP — and in reverse for shutdown, so that no request is accepted before its writer
+ * webhook delivery, alert evaluation, writer, auth, HTTP — and in reverse for shutdown, so that no request is accepted before its writer
  * exists and the writer drains only after HTTP has stopped feeding it.
  */
 public final class Deployment {
@@ -75,6 +76,8 @@ public final class Deployment {
         .compose(v -> vertx.deployVerticle(new RollupVerticle(config.database())).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(new WebhookVerticle(config.database(), config.webhooks(),
             new EndpointUrls(config.profile() == Profile.PROD))).onSuccess(ids::add))
+        .compose(v -> vertx.deployVerticle(new AlertVerticle(config.database(),
+            config.webhooks().alertEvaluationInterval(), clock)).onSuccess(ids::add))
         .compose(v -> vertx.deployVerticle(BatchingWriterVerticle.onPostgres(config.writer(), config.database(), meters,
                 config.plans(), clock))
             .onSuccess(ids::add))

@@ -131,7 +131,8 @@ public final class ConfigLoader {
       }
     }
     return new WebhookConfig(builtIn ? DEV_SECRETS_KEY : key, builtIn, intIn(c, "webhooks.maxInFlight", 1, 10_000),
-        intIn(c, "webhooks.maxInFlightPerEndpoint", 1, 100), millisIn(c, "webhooks.pollIntervalMs", 50, 60_000));
+        intIn(c, "webhooks.maxInFlightPerEndpoint", 1, 100), millisIn(c, "webhooks.pollIntervalMs", 50, 60_000),
+        millisIn(c, "webhooks.alertEvaluationIntervalMs", 100, 30_000));
   }
 
   private static Plans plans(Config c) {

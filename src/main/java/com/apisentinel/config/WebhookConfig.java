@@ -9,9 +9,10 @@ import java.util.Base64;
  * @param maxInFlight         attempts this node sends at once
  * @param maxInFlightPerEndpoint attempts one endpoint receives at once: a slow receiver holds only these
  * @param pollInterval        how often the worker looks for due attempts
+ * @param alertEvaluationInterval how often alert rules are evaluated (they notify through webhooks)
  */
 public record WebhookConfig(String secretsKey, boolean builtInKey, int maxInFlight, int maxInFlightPerEndpoint,
-                            Duration pollInterval) {
+                            Duration pollInterval, Duration alertEvaluationInterval) {
 
   public byte[] secretsKeyBytes() {
     return Base64.getDecoder().decode(secretsKey);

@@ -7,6 +7,7 @@ import com.apisentinel.ingest.IngestParser;
 import com.apisentinel.limits.RateLimiter;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.rollup.RollupQueries;
+import com.apisentinel.store.AlertStore;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
@@ -120,6 +121,7 @@ public final class HttpVerticle extends VerticleBase {
         new MetricsRoutes(new RollupQueries(vertx, pool), bus),
         new UsageRoutes(usage, config.plans(), clock),
         new SdkRoutes(bus),
+        new AlertRoutes(new AlertStore(pool)),
         new WebhookRoutes(vertx, new WebhookStore(pool), new EndpointUrls(config.profile() == Profile.PROD),
             new SecretBox(config.webhooks().secretsKeyBytes())),
         docs,
