@@ -12,6 +12,8 @@
 # 32 connections (3,200 events in flight) reach the same rate as 64 or 128 at half the latency
 # (connection sweeps of 2026-11-23 in RESULTS.md).
 # BENCH_WARMUP: seconds each of single events and batches are driven before measuring (default 25).
+# BENCH_OTHER_CUSTOMERS: that many other customers are created first (each with the default alert rules,
+# which the server then evaluates during the run; default 0).
 # Needs: wrk, psql, jstat, a built target/api-sentinel.jar (mvn -DskipTests package), PostgreSQL on PGHOST:PGPORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,12 @@ export PGHOST PGPORT PGUSER=postgres
 . load-tests/sampling.sh
 start_server $DB "$PORT" target/bench-server.log
 KEY=$(register_key "$PORT" "bench-$(date +%s%N)@example.com")
+if [ "${BENCH_OTHER_CUSTOMERS:-0}" -gt 0 ]; then
+  psql -q -d $DB -c "INSERT INTO customers (id, email, email_normalized, password_hash, company_name)
+    SELECT gen_random_uuid(), 'other' || g || '@example.com', 'other' || g || '@example.com', 'x', 'Other'
+      FROM generate_series(1, ${BENCH_OTHER_CUSTOMERS}) g"
+  echo "== ${BENCH_OTHER_CUSTOMERS} other customers: $(psql -tA -d $DB -c "SELECT count(*) FROM alert_rules") alert rules"
+fi
 export SENTINEL_API_KEY=$KEY
 rows() { psql -tA -d $DB -c "SELECT count(*) FROM events"; }
 field() { grep -o "$1=[0-9.]*" "$2" | cut -d= -f2; }

@@ -8,6 +8,7 @@ import com.apisentinel.bus.LiveWindowsView;
 import com.apisentinel.rollup.RollupQueries;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,13 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** GET /api/v1/metrics/overview, /gateways, /timeseries and /live for the calling customer. */
+/** GET /api/v1/metrics/overview, /gateways, /timeseries, /live and /prometheus for the calling customer. */
 final class MetricsRoutes implements RouteGroup {
 
   static final String OVERVIEW_PATH = "/api/v1/metrics/overview";
   static final String GATEWAYS_PATH = "/api/v1/metrics/gateways";
   static final String TIMESERIES_PATH = "/api/v1/metrics/timeseries";
   static final String LIVE_PATH = "/api/v1/metrics/live";
+  /** The caller's own counters for their Prometheus; an API key is what a scraper holds. */
+  static final String PROMETHEUS_PATH = "/api/v1/metrics/prometheus";
+  private static final CharSequence PROMETHEUS_TEXT =
+      HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
   static final Duration DEFAULT_RANGE = Duration.ofDays(30);
   /** A chart needs no more points than this; more is a range/interval mistake. */
   static final int MAX_BUCKETS = 10_000;
@@ -50,6 +55,19 @@ final class MetricsRoutes implements RouteGroup {
     router.get(GATEWAYS_PATH).handler(auth.anyCredential()).handler(this::gateways);
     router.get(TIMESERIES_PATH).handler(auth.anyCredential()).handler(this::timeseries);
     router.get(LIVE_PATH).handler(auth.anyCredential()).handler(this::live);
+    router.get(PROMETHEUS_PATH).handler(auth.anyCredential()).handler(this::prometheus);
+  }
+
+  private void prometheus(RoutingContext ctx) {
+    List<FieldError> errors = new ArrayList<>();
+    QueryParams.rejectUnknown(ctx.queryParams(), Set.of(), errors);
+    if (!errors.isEmpty()) {
+      ctx.fail(new InvalidBodyException("invalid query parameters", errors));
+      return;
+    }
+    aggregates.merchantMetrics(Authentication.principal(ctx).customerId(), Instant.now())
+        .onSuccess(text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text))
+        .onFailure(ctx::fail);
   }
 
   private record Range(Instant from, Instant to) {

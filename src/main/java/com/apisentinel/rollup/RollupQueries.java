@@ -1,5 +1,6 @@
 package com.apisentinel.rollup;
 
+import com.apisentinel.body.Rfc3339;
 import com.apisentinel.store.EventQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -126,6 +127,17 @@ public final class RollupQueries {
       }
       return stats;
     }, false));
+  }
+
+  /**
+   * The customer's all-time counters and recovery histograms in the Prometheus text format. The range
+   * ends at a whole hour past any accepted occurredAt (at most minutes ahead), so it is read from
+   * rollups and parts only, with no raw scan.
+   */
+  public Future<String> merchantMetrics(UUID customerId, Instant now) {
+    Instant to = now.plus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+    return rows(customerId, Rfc3339.EARLIEST, to, true)
+        .compose(rows -> vertx.executeBlocking(() -> MerchantMetrics.render(rows), false));
   }
 
   /** Only buckets with events, aligned to UTC multiples of {@code width}; the caller fills the empty ones. */
