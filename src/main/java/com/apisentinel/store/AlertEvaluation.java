@@ -27,6 +27,13 @@ public final class AlertEvaluation {
   private static final long EVALUATION_LOCK = 0x414c525400000001L;
   private static final String RULE = "r.id, r.customer_id, r.kind, r.threshold, r.resolve_threshold, r.min_events, "
       + "r.for_seconds, r.state, r.pending_since, r.alert_id, r.gateway, r.window_seconds";
+  /**
+   * A rule is measured over the customer's newest events, at most this many, that fall in its window
+   * (and, for a gateway rule, are that gateway's): plenty for a rate or a p95, and what bounds an
+   * evaluation's cost by the number of rules, not by how busy the busiest customer is (at 30,000
+   * events/s a 5-minute window holds 9 million).
+   */
+  static final int MAX_EVENTS_PER_RULE = 10_000;
   /** $1 now. Rates and p95 over the rule's window; a gateway rule looks at that primary gateway's events. */
   private static final String MEASURE_WINDOWS = "SELECT " + RULE + """
       , m.events, m.recoveries, m.failovers, m.p95
@@ -37,10 +44,13 @@ public final class AlertEvaluation {
                  count(*) FILTER (WHERE e.failover_used AND e.success AND e.recovery_time_ms IS NOT NULL) AS recoveries,
                  percentile_disc(0.95) WITHIN GROUP (ORDER BY e.recovery_time_ms)
                    FILTER (WHERE e.failover_used AND e.success AND e.recovery_time_ms IS NOT NULL) AS p95
-            FROM events e
-           WHERE e.customer_id = r.customer_id
-             AND e.occurred_at > $1::timestamptz - make_interval(secs => r.window_seconds)
-             AND e.occurred_at <= $1
+            FROM (SELECT failover_used, success, recovery_time_ms, occurred_at, primary_gateway
+                    FROM events e
+                   WHERE e.customer_id = r.customer_id AND e.occurred_at <= $1
+                   ORDER BY e.occurred_at DESC, e.event_id DESC
+                   LIMIT\s""" + MAX_EVENTS_PER_RULE + """
+                 ) e
+           WHERE e.occurred_at > $1::timestamptz - make_interval(secs => r.window_seconds)
              AND (r.gateway IS NULL OR e.primary_gateway = r.gateway)
         ) m
        WHERE r.kind <> 'both_failed_streak'""";
@@ -50,16 +60,21 @@ public final class AlertEvaluation {
         FROM alert_rules r
         CROSS JOIN LATERAL (
           SELECT count(*) AS seen, coalesce(min(n) FILTER (WHERE NOT both_failed) - 1, count(*)) AS streak
-            FROM (SELECT e.failover_used AND NOT e.success AS both_failed,
+            FROM (SELECT e.failover_used AND NOT e.success AS both_failed, e.occurred_at,
                          row_number() OVER (ORDER BY e.occurred_at DESC, e.event_id DESC) AS n
                     FROM events e
-                   WHERE e.customer_id = r.customer_id
-                     AND e.occurred_at > $1::timestamptz - make_interval(secs => r.window_seconds)
-                     AND e.occurred_at <= $1
+                   WHERE e.customer_id = r.customer_id AND e.occurred_at <= $1
                    ORDER BY e.occurred_at DESC, e.event_id DESC
                    LIMIT greatest(ceil(r.threshold), 1)::int) newest
+           WHERE newest.occurred_at > $1::timestamptz - make_interval(secs => r.window_seconds)
         ) s
        WHERE r.kind = 'both_failed_streak'""";
+  /**
+   * For this transaction only: estimating a customer's events from the average, PostgreSQL would
+   * read a busy customer's whole history through a bitmap and sort it, to keep 10,000 rows (6.9 s
+   * measured at 9.8 million events); walking the index newest first stops after them (135 ms).
+   */
+  private static final String NEWEST_FIRST = "SET LOCAL enable_bitmapscan = off";
   private static final String PEND = "UPDATE alert_rules SET state = 'pending', pending_since = $2 WHERE id = $1";
   private static final String CLEAR = "UPDATE alert_rules SET state = 'ok', pending_since = NULL WHERE id = $1";
   private static final String OPEN_ALERT = """
@@ -83,7 +98,8 @@ public final class AlertEvaluation {
     return pool.withTransaction(connection -> connection
         .query("SELECT pg_try_advisory_xact_lock(" + EVALUATION_LOCK + ")").execute()
         .compose(lock -> !lock.iterator().next().getBoolean(0) ? Future.succeededFuture(0)
-            : connection.preparedQuery(MEASURE_WINDOWS).execute(Tuple.of(at))
+            : connection.query(NEWEST_FIRST).execute()
+                .compose(plan -> connection.preparedQuery(MEASURE_WINDOWS).execute(Tuple.of(at)))
                 .compose(windows -> apply(connection, windows, now, false))
                 .compose(changed -> connection.preparedQuery(MEASURE_STREAKS).execute(Tuple.of(at))
                     .compose(streaks -> apply(connection, streaks, now, true)).map(more -> changed + more))));
