@@ -57,9 +57,9 @@ class DockerStackTest {
   }
 
   @Test
-  void composeHasTheFourServicesAndNoObsoleteVersionKey() {
+  void composeHasTheSixServicesAndNoObsoleteVersionKey() {
     assertThat(fieldNames(compose().path("services")))
-        .containsExactlyInAnyOrder("postgres", "api-sentinel", "prometheus", "grafana");
+        .containsExactlyInAnyOrder("postgres", "api-sentinel", "prometheus", "grafana", "alertmanager", "alert-log");
     assertThat(compose().has("version")).as("the Compose Specification has no version key").isFalse();
   }
 
@@ -158,6 +158,39 @@ class DockerStackTest {
     assertThat(job.path("static_configs").get(0).path("targets").get(0).asText())
         .isEqualTo("api-sentinel:" + containerPort("api-sentinel"));
     assertThat(dockerInstructions("EXPOSE")).containsExactly("EXPOSE " + containerPort("api-sentinel"));
+  }
+
+  @Test
+  void prometheusLoadsTheAlertRulesAndSendsAlertsToAlertmanagerWhichSendsThemToTheAlertLog() {
+    assertThat(mounts("prometheus")).contains(new Mount("./prometheus/alerts.yml", "/etc/prometheus/alerts.yml"));
+    JsonNode prometheus = yaml(DOCKER.resolve("prometheus/prometheus.yml"));
+    assertThat(prometheus.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/alerts.yml");
+    assertThat(prometheus.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
+        .isEqualTo("alertmanager:" + containerPort("alertmanager"));
+    assertThat(mounts("alertmanager"))
+        .contains(new Mount("./alertmanager/alertmanager.yml", "/etc/alertmanager/alertmanager.yml"));
+    URI receiver = URI.create(yaml(DOCKER.resolve("alertmanager/alertmanager.yml"))
+        .at("/receivers/0/webhook_configs/0/url").asText());
+    assertThat(receiver.getHost()).isEqualTo("alert-log");
+    assertThat(compose().path("services").path("alert-log").path("environment").path("HTTP_PORT").asText())
+        .isEqualTo(Integer.toString(receiver.getPort()));
+  }
+
+  @Test
+  void everyMetricAndLabelTheAlertRulesQueryIsPublishedByTheServer() {
+    ingestAcceptedAndRejectedEvents();
+    Map<String, Set<String>> published = scrapeLabelsBySampleName();
+    for (JsonNode rule : yaml(DOCKER.resolve("prometheus/alerts.yml")).at("/groups/0/rules")) {
+      PromQlNames names = PromQlNames.of(rule.path("expr").asText());
+      // up and its labels come from Prometheus itself, instance from every scrape.
+      Set<String> metrics = new TreeSet<>(names.metrics());
+      metrics.remove("up");
+      assertThat(published.keySet()).as(rule.path("alert").asText()).containsAll(metrics);
+      Set<String> labels = new TreeSet<>(names.labels());
+      labels.removeAll(Set.of("instance", "job"));
+      Set<String> offered = metrics.stream().flatMap(m -> published.get(m).stream()).collect(Collectors.toSet());
+      assertThat(offered).as("labels of %s", rule.path("alert").asText()).containsAll(labels);
+    }
   }
 
   @Test
