@@ -1,4 +1,6 @@
 import { renderChart } from './chart.js';
+import { $, NONE, cell, el, formatTime, setText, showError, showRows } from './dom.js';
+import { clearNotifications, openNotifications } from './notifications.js';
 
 /*
  * The dashboard. The tokens live in this module's memory only, never in localStorage or a cookie:
@@ -16,15 +18,12 @@ const RANGES = {
 };
 /** The live window behind the events-per-second tile: long enough not to jump with every burst. */
 const LIVE_WINDOW = '5m';
-const NONE = '—';
 const LOADING = '…';
 
-const $ = (id) => document.getElementById(id);
 const counts = new Intl.NumberFormat();
 const perSecond = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 const millis = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'millisecond' });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 const moneyFormats = new Map();
 
@@ -132,39 +131,6 @@ function sessionCheck() {
 
 // ---- rendering helpers ----------------------------------------------------------------------
 
-/** Builds an element; string children become text nodes, never markup. */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
-const cell = (field, text) => el('td', { 'data-field': field }, text);
-
-/** Rewriting an unchanged live region would make screen readers announce it at every refresh. */
-function setText(element, text) {
-  if (element.textContent !== text) {
-    element.textContent = text;
-  }
-}
-
-/** Rebuilds a list or table body only when its data changed, so selections and focus survive polling. */
-function showRows(container, items, buildRow) {
-  const shown = JSON.stringify(items);
-  if (container.dataset.shown !== shown) {
-    container.dataset.shown = shown;
-    container.replaceChildren(...items.map(buildRow));
-  }
-}
-
-function showError(element, error) {
-  element.hidden = !error;
-  element.textContent = error ? error.message : '';
-}
-
 function moneyFormat(currency) {
   if (!moneyFormats.has(currency)) {
     moneyFormats.set(currency, new Intl.NumberFormat(undefined, { style: 'currency', currency }));
@@ -185,7 +151,6 @@ function formatRevenue(revenue) {
 }
 
 const formatMs = (value) => (value == null ? NONE : millis.format(value));
-const formatTime = (iso) => (iso == null ? NONE : dateTime.format(new Date(iso)));
 const rangeName = () => $('range').selectedOptions[0].textContent.toLowerCase();
 
 // ---- the dashboard's parts --------------------------------------------------------------------
@@ -285,6 +250,7 @@ function clearDashboard() {
   showNewKey('');
   showError($('refresh-error'), null);
   showError($('keys-error'), null);
+  clearNotifications();
 }
 
 // ---- loading ----------------------------------------------------------------------------------
@@ -374,6 +340,7 @@ function openDashboard() {
   $('overview-heading').focus();
   loadProfile();
   loadKeys();
+  openNotifications(api);
   refreshDashboard();
 }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.apisentinel.support.Events;
 import com.apisentinel.support.RunningServer;
 import com.apisentinel.support.TestServer;
+import com.apisentinel.support.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -127,6 +128,65 @@ class DashboardBrowserTest {
     logOut();
 
     assertThat(consoleProblems()).isEmpty();
+  }
+
+  @Test
+  void aCustomerEditsAnAlertRuleAndAddsTestsAndReplaysAWebhookInThePage() throws Exception {
+    String email = "hooks-" + UUID.randomUUID() + "@example.com";
+    String key = registerAndSendEvents(email);
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      browser.get(RUNNING.server().uri("/").toString());
+      logIn(email, PASSWORD);
+      waitUntil(PAGE_WAIT, () -> browser.findElements(By.cssSelector("#rules-table tbody tr")).size() == 3);
+      assertThat(text("alerts-firing")).isEqualTo("Nothing is firing.");
+
+      By failoverRule = By.cssSelector("#rules-table tr:has(th[data-field='kind'])");
+      WebElement rule = browser.findElements(failoverRule).stream()
+          .filter(row -> row.findElement(By.cssSelector("[data-field='kind']")).getText().equals("Failover rate"))
+          .findFirst().orElseThrow();
+      String ruleId = rule.getAttribute("data-rule-id");
+      rule.findElement(By.cssSelector("button[data-edit]")).click();
+      visible("rule-form");
+      replaceText("rule-threshold", "0.1");
+      replaceText("rule-resolve", "0.08");
+      browser.findElement(By.id("rule-save")).click();
+      waitUntil(PAGE_WAIT, () -> browser.findElement(By.cssSelector("#rules-table tr[data-rule-id='" + ruleId
+          + "'] [data-field='threshold']")).getText().equals("> 10%"));
+      JsonObject saved = getJson("/api/v1/alerts/rules/" + ruleId, key);
+      assertThat(saved.getDouble("threshold")).isEqualTo(0.1);
+      assertThat(saved.getDouble("resolveThreshold")).isEqualTo(0.08);
+
+      browser.findElement(By.id("endpoint-url")).sendKeys(receiver.url("/dashboard-hook"));
+      browser.findElement(By.id("create-endpoint")).click();
+      assertThat(visible("new-secret-value").getText()).matches("whsec_[A-Za-z0-9+/]{43}=");
+      waitUntil(PAGE_WAIT, () -> browser.findElements(By.cssSelector("#endpoints-table tbody tr")).size() == 1);
+      browser.findElement(By.cssSelector("#endpoints-table button[data-test]")).click();
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+      String messageId = receiver.received.get(0).header("webhook-id");
+      By delivered = By.cssSelector("#deliveries-table tr[data-message-id='" + messageId + "']");
+      waitUntil(NEXT_POLL, () -> browser.findElement(delivered).findElement(By.cssSelector("[data-field='status']"))
+          .getText().equals("succeeded"));
+      assertThat(browser.findElement(delivered).findElement(By.cssSelector("[data-field='responseStatus']")).getText())
+          .isEqualTo("200");
+
+      browser.findElement(delivered).findElement(By.cssSelector("button[data-replay]")).click();
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 2);
+      assertThat(receiver.received.get(1).header("webhook-id")).isEqualTo(messageId);
+      waitUntil(NEXT_POLL, () -> browser.findElements(delivered).size() == 2);
+      Files.createDirectories(SCREENSHOT.getParent());
+      Files.write(SCREENSHOT.resolveSibling("notifications.png"), browser.getScreenshotAs(OutputType.BYTES));
+      logOut();
+    }
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()
+            || entry.getMessage().contains("Content Security Policy"))
+        .map(LogEntry::getMessage).toList()).isEmpty();
+  }
+
+  private static void replaceText(String id, String text) {
+    WebElement field = browser.findElement(By.id(id));
+    field.clear();
+    field.sendKeys(text);
   }
 
   // ---- set-up through the API -------------------------------------------------------------------
