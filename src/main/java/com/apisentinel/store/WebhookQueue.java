@@ -36,6 +36,8 @@ public final class WebhookQueue {
       RETURNING d.id, d.message_id, d.attempt, d.endpoint_id, e.url, e.secret_sealed, e.previous_secret_sealed,
                 e.previous_secret_expires_at, m.payload::text""";
   private static final String RELEASE = "UPDATE webhook_deliveries SET lease_until = NULL WHERE id = ANY($1::uuid[])";
+  private static final String RELEASE_ALL = """
+      UPDATE webhook_deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL""";
   private static final String SUCCEEDED = """
       WITH d AS (
         UPDATE webhook_deliveries SET status = 'succeeded', response_status = $2, duration_ms = $3,
@@ -97,6 +99,16 @@ public final class WebhookQueue {
   public Future<Void> release(Collection<UUID> attempts) {
     return attempts.isEmpty() ? Future.succeededFuture()
         : pool.preparedQuery(RELEASE).execute(Tuple.of((Object) attempts.toArray(UUID[]::new))).mapEmpty();
+  }
+
+  /**
+   * Called by a node that just became the one that delivers: every lease left is its predecessor's,
+   * whose attempts died with it (or, cut off, may still land: a receiver may see a message twice,
+   * never zero times), so they are due again now rather than when their lease runs out.
+   * @return how many attempts were taken over
+   */
+  public Future<Integer> releaseAll() {
+    return pool.query(RELEASE_ALL).execute().map(rows -> rows.rowCount());
   }
 
   public Future<Void> succeeded(UUID attempt, int responseStatus, int durationMs) {

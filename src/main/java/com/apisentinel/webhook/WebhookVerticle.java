@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook delivery worker. One node of the cluster delivers at a time: the one holding a
  * PostgreSQL session advisory lock on a connection of its own (if that node dies, its session
- * ends, the lock is free and another node takes over within {@link #LEADER_RETRY_MS}). It claims
+ * ends, the lock is free and another node takes over within {@link #LEADER_RETRY_MS}, making the
+ * attempts its predecessor had in flight due again). It claims
  * due attempts with a lease, sends them through {@link WebhookSender} — at most
  * {@code maxInFlight} at once, and at most {@code maxInFlightPerEndpoint} to one endpoint — and
  * records each outcome with the next attempt. Ingest never waits for any of this.
@@ -88,12 +89,15 @@ public final class WebhookVerticle extends VerticleBase {
             .map(rows -> {
               if (rows.iterator().next().getBoolean(0)) {
                 leaderConnection = connection;
-                leader = true;
                 connection.closeHandler(v -> {
                   leader = false;
                   leaderConnection = null;
                 });
-                LOG.info("this node delivers webhooks");
+                queue.releaseAll().onComplete(released -> {
+                  leader = true;
+                  LOG.info("this node delivers webhooks{}", released.succeeded() && released.result() > 0
+                      ? " (took over " + released.result() + " attempts in flight when the last one stopped)" : "");
+                });
               } else {
                 connection.close();
               }

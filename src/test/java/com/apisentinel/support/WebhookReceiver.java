@@ -26,16 +26,39 @@ public final class WebhookReceiver implements AutoCloseable {
 
   public final List<Received> received = new CopyOnWriteArrayList<>();
   public final Queue<Integer> statuses = new ConcurrentLinkedQueue<>();
+  /** How long each answer waits, as a slow receiver's would. */
+  public volatile long delayMillis;
+  /** Bytes of body in each answer. */
+  public volatile int answerBytes;
+  /** Sent as Location with the answer (a redirect status must be scripted too). */
+  public volatile String location;
   private final HttpServer server;
 
   public WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    // Requests are answered in parallel, so a slow answer holds only its own request.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext("/", exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
           System.currentTimeMillis()));
       Integer status = statuses.poll();
-      exchange.sendResponseHeaders(status == null ? 200 : status, -1);
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (location != null) {
+        exchange.getResponseHeaders().add("Location", location);
+      }
+      try {
+        exchange.sendResponseHeaders(status == null ? 200 : status, answerBytes == 0 ? -1 : answerBytes);
+        if (answerBytes > 0) {
+          exchange.getResponseBody().write(new byte[answerBytes]);
+        }
+      } catch (IOException e) {
+        // the sender hung up: a slow or oversized answer it no longer wanted
+      }
       exchange.close();
     });
     server.start();

@@ -42,11 +42,46 @@ class WebhookCrashIT {
         messageId = new JsonObject(post(first, "/api/v1/webhooks/endpoints/" + endpoint + "/test", access,
             new JsonObject()).body()).getString("messageId");
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+        // The 503 is recorded and the second attempt due in about 5 s: the kill lands on a message due.
+        await().atMost(Duration.ofSeconds(5)).until(() -> database.queryLong(
+            "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending' AND attempt = 2") == 1);
         first.process().destroyForcibly().waitFor();
       }
-      assertThat(database.queryLong("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")).isEqualTo(1);
 
       try (ServerProcess second = ServerProcess.start(database.url(), environment)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received.size() == 2);
+        assertThat(receiver.received.get(1).header("webhook-id")).isEqualTo(messageId);
+        await().atMost(Duration.ofSeconds(5)).until(() -> database.queryLong(
+            "SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'") == 1);
+      }
+    }
+  }
+
+  @Test
+  void anAttemptInFlightWhenTheServerIsKilledIsMadeAgainByTheNextProcess() throws Exception {
+    Path config = Files.createTempFile("sentinel-webhooks", ".conf");
+    Files.writeString(config, "include file(\"" + Path.of("config/sentinel.conf").toAbsolutePath() + "\")\n"
+        + "sentinel.webhooks.pollIntervalMs = 100\n");
+    Map<String, String> environment = Map.of("SENTINEL_CONFIG_FILE", config.toString());
+    try (TestDatabase database = TestDatabase.create(WebhookCrashIT.class);
+         WebhookReceiver receiver = new WebhookReceiver()) {
+      receiver.delayMillis = 4000;
+      String messageId;
+      try (ServerProcess first = ServerProcess.start(database.url(), environment)) {
+        String access = new JsonObject(post(first, "/api/v1/customers/register", null, new JsonObject()
+            .put("email", "inflight-" + System.nanoTime() + "@example.com").put("password", "correct horse battery")
+            .put("companyName", "In flight")).body()).getString("accessToken");
+        String endpoint = new JsonObject(post(first, "/api/v1/webhooks/endpoints", access,
+            new JsonObject().put("url", receiver.url("/slow"))).body()).getString("id");
+        messageId = new JsonObject(post(first, "/api/v1/webhooks/endpoints/" + endpoint + "/test", access,
+            new JsonObject()).body()).getString("messageId");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+        first.process().destroyForcibly().waitFor(); // while the receiver is still answering
+      }
+      receiver.delayMillis = 0;
+
+      try (ServerProcess second = ServerProcess.start(database.url(), environment)) {
+        // Well before the dead process's 60 s lease would have run out.
         await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received.size() == 2);
         assertThat(receiver.received.get(1).header("webhook-id")).isEqualTo(messageId);
         await().atMost(Duration.ofSeconds(5)).until(() -> database.queryLong(

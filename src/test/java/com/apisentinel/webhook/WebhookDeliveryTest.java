@@ -152,6 +152,53 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void aReceiverThatHangsHoldsOnlyItsOwnMessagesNotAnotherEndpoints() throws Exception {
+    Customer slowCustomer = customer();
+    Customer quickCustomer = customer();
+    try (WebhookReceiver slow = new WebhookReceiver(); WebhookReceiver quick = new WebhookReceiver()) {
+      slow.delayMillis = 12_000;
+      String slowId = created(slowCustomer, slow.url("/slow")).getString("id");
+      String quickId = created(quickCustomer, quick.url("/quick")).getString("id");
+      for (int i = 0; i < 8; i++) {
+        call("POST", ENDPOINTS + "/" + slowId + "/test", slowCustomer.accessToken(), null);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> slow.received.size() == 4);
+
+      long sent = System.nanoTime();
+      call("POST", ENDPOINTS + "/" + quickId + "/test", quickCustomer.accessToken(), null);
+      await().atMost(Duration.ofSeconds(5)).until(() -> quick.received.size() == 1);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(5));
+      assertThat(slow.received).as("at most 4 attempts in flight to one endpoint").hasSize(4);
+    }
+  }
+
+  @Test
+  void aRedirectIsNotFollowedAndAHugeAnswerIsNotRead() throws Exception {
+    Customer customer = customer();
+    try (WebhookReceiver redirecting = new WebhookReceiver(); WebhookReceiver target = new WebhookReceiver();
+         WebhookReceiver huge = new WebhookReceiver()) {
+      redirecting.statuses.add(307);
+      redirecting.location = target.url("/elsewhere");
+      huge.answerBytes = 50 * 1024 * 1024;
+      String redirectId = created(customer, redirecting.url("/moved")).getString("id");
+      String hugeId = created(customer, huge.url("/huge")).getString("id");
+      call("POST", ENDPOINTS + "/" + redirectId + "/test", customer.accessToken(), null);
+      call("POST", ENDPOINTS + "/" + hugeId + "/test", customer.accessToken(), null);
+
+      JsonArray redirected = await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(call("GET",
+          ENDPOINTS + "/" + redirectId + "/deliveries", customer.apiKey(), null).body()).getJsonArray("deliveries"),
+          rows -> rows.size() >= 1 && "failed".equals(rows.getJsonObject(rows.size() - 1).getString("status")));
+      assertThat(redirected.getJsonObject(redirected.size() - 1).getInteger("responseStatus")).isEqualTo(307);
+      assertThat(target.received).as("the redirect was not followed").isEmpty();
+      JsonArray cut = await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(call("GET",
+          ENDPOINTS + "/" + hugeId + "/deliveries", customer.apiKey(), null).body()).getJsonArray("deliveries"),
+          rows -> rows.size() >= 1 && "succeeded".equals(rows.getJsonObject(0).getString("status")));
+      assertThat(cut.getJsonObject(0).getInteger("durationMs")).as("50 MiB were not waited for").isLessThan(5000);
+    }
+  }
+
+  @Test
   void endpointsAreValidatedLimitedAndPrivateToTheirCustomer() {
     Customer owner = customer();
     Customer other = customer();
