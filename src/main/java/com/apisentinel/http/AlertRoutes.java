@@ -3,13 +3,11 @@ package com.apisentinel.http;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.ingest.Gateway;
 import com.apisentinel.store.AlertStore;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -50,9 +48,7 @@ final class AlertRoutes implements RouteGroup {
     RequestBody.readObject(ctx).map(AlertRoutes::settings)
         .compose(settings -> store.create(customerId, settings))
         .onSuccess(rule -> JsonReply.send(ctx, 201, json(rule)))
-        .onFailure(failure -> ctx.fail(failure instanceof AlertStore.TooManyRulesException
-            ? new ProblemException(new Problem(409, "limit-reached", "Limit reached", failure.getMessage()))
-            : failure));
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
@@ -67,7 +63,7 @@ final class AlertRoutes implements RouteGroup {
 
   private void get(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    QueryParams.pathId(ctx).compose(id -> store.get(customerId, id)).compose(AlertRoutes::found)
+    QueryParams.pathId(ctx).compose(id -> store.get(customerId, id)).compose(ProblemException::orNotFound)
         .onSuccess(rule -> JsonReply.send(ctx, 200, json(rule)))
         .onFailure(ctx::fail);
   }
@@ -78,7 +74,7 @@ final class AlertRoutes implements RouteGroup {
     QueryParams.pathId(ctx)
         .compose(id -> RequestBody.readObject(ctx).map(AlertRoutes::settings)
             .compose(settings -> store.replace(customerId, id, settings)))
-        .compose(AlertRoutes::found)
+        .compose(ProblemException::orNotFound)
         .onSuccess(rule -> JsonReply.send(ctx, 200, json(rule)))
         .onFailure(ctx::fail);
   }
@@ -86,7 +82,7 @@ final class AlertRoutes implements RouteGroup {
   private void delete(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     QueryParams.pathId(ctx).compose(id -> store.delete(customerId, id))
-        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ProblemException::orNotFound)
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -172,14 +168,6 @@ final class AlertRoutes implements RouteGroup {
       return null;
     }
     return decimal;
-  }
-
-  private static <T> Future<T> found(Optional<T> value) {
-    return value.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound()));
-  }
-
-  private static ProblemException notFound() {
-    return new ProblemException(new Problem(404, "not-found", "Not found", "no such resource"));
   }
 
   private static JsonObject json(AlertStore.Rule rule) {

@@ -1,5 +1,8 @@
 package com.apisentinel.http;
 
+import io.vertx.core.Future;
+import java.util.Optional;
+
 /** Fails a route with a ready-made problem document. */
 public final class ProblemException extends RuntimeException {
 
@@ -12,6 +15,20 @@ public final class ProblemException extends RuntimeException {
 
   public Problem problem() {
     return problem;
+  }
+
+  static ProblemException notFound() {
+    return new ProblemException(new Problem(404, "not-found", "Not found", "no such resource"));
+  }
+
+  /** The value, or a 404: another customer's ids look exactly like ids that do not exist. */
+  static <T> Future<T> orNotFound(Optional<T> value) {
+    return value.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound()));
+  }
+
+  /** Nothing, or a 404 when there was nothing of this customer's to act on. */
+  static Future<Void> orNotFound(boolean found) {
+    return found ? Future.succeededFuture() : Future.failedFuture(notFound());
   }
 
   static ProblemException payloadTooLarge(long limit) {

@@ -8,6 +8,7 @@ import com.apisentinel.body.InvalidBodyException;
 import com.apisentinel.body.MalformedBodyException;
 import com.apisentinel.bus.Failures;
 import com.apisentinel.limits.RateLimitedLog;
+import com.apisentinel.store.LimitReachedException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
@@ -153,6 +154,9 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (failure instanceof TooManyFailuresException) {
       return new Problem(429, "rate-limited", "Too many unknown credentials",
           "too many unknown API keys or access tokens from this address; credentials already in use here still work");
+    }
+    if (failure instanceof LimitReachedException) {
+      return new Problem(409, "limit-reached", "Limit reached", failure.getMessage());
     }
     if (failure instanceof ForbiddenException) {
       return new Problem(403, "forbidden", "Forbidden", failure.getMessage());

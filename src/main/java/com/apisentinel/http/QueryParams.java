@@ -21,7 +21,7 @@ final class QueryParams {
     try {
       return Future.succeededFuture(UUID.fromString(ctx.pathParam("id")));
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new ProblemException(new Problem(404, "not-found", "Not found", "no such resource")));
+      return Future.failedFuture(ProblemException.notFound());
     }
   }
 

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -94,9 +93,7 @@ final class WebhookRoutes implements RouteGroup {
               .map(created -> json(created).put("secret", WebhookSignature.display(secret)));
         })
         .onSuccess(created -> JsonReply.send(ctx, 201, created))
-        .onFailure(failure -> ctx.fail(failure instanceof WebhookStore.TooManyEndpointsException
-            ? new ProblemException(new Problem(409, "limit-reached", "Limit reached", failure.getMessage()))
-            : failure));
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
@@ -111,7 +108,7 @@ final class WebhookRoutes implements RouteGroup {
 
   private void get(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    QueryParams.pathId(ctx).compose(id -> store.get(customerId, id)).compose(WebhookRoutes::found)
+    QueryParams.pathId(ctx).compose(id -> store.get(customerId, id)).compose(ProblemException::orNotFound)
         .onSuccess(endpoint -> JsonReply.send(ctx, 200, json(endpoint)))
         .onFailure(ctx::fail);
   }
@@ -133,7 +130,7 @@ final class WebhookRoutes implements RouteGroup {
             .compose(change -> change.url() == null ? Future.succeededFuture(change)
                 : checkedUrl(change.url()).map(change))
             .compose(change -> store.update(customerId, id, change)))
-        .compose(WebhookRoutes::found)
+        .compose(ProblemException::orNotFound)
         .onSuccess(endpoint -> JsonReply.send(ctx, 200, json(endpoint)))
         .onFailure(ctx::fail);
   }
@@ -141,7 +138,7 @@ final class WebhookRoutes implements RouteGroup {
   private void delete(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
     QueryParams.pathId(ctx).compose(id -> store.delete(customerId, id))
-        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ProblemException::orNotFound)
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -152,14 +149,14 @@ final class WebhookRoutes implements RouteGroup {
     QueryParams.pathId(ctx)
         .compose(id -> store.rotate(customerId, id, secrets.seal(secret, id.toString()),
             Instant.now().plus(ROTATION_OVERLAP)))
-        .compose(WebhookRoutes::found)
+        .compose(ProblemException::orNotFound)
         .onSuccess(endpoint -> JsonReply.send(ctx, 200, json(endpoint).put("secret", WebhookSignature.display(secret))))
         .onFailure(ctx::fail);
   }
 
   private void test(RoutingContext ctx) {
     UUID customerId = Authentication.principal(ctx).customerId();
-    QueryParams.pathId(ctx).compose(id -> store.sendTest(customerId, id)).compose(WebhookRoutes::found)
+    QueryParams.pathId(ctx).compose(id -> store.sendTest(customerId, id)).compose(ProblemException::orNotFound)
         .onSuccess(messageId -> JsonReply.send(ctx, 202, new JsonObject().put("messageId", messageId)))
         .onFailure(ctx::fail);
   }
@@ -180,7 +177,7 @@ final class WebhookRoutes implements RouteGroup {
       return;
     }
     QueryParams.pathId(ctx)
-        .compose(id -> store.get(customerId, id).compose(WebhookRoutes::found)
+        .compose(id -> store.get(customerId, id).compose(ProblemException::orNotFound)
             .compose(endpoint -> store.deliveries(customerId, id, after, limit + 1)))
         .onSuccess(rows -> {
           JsonArray page = new JsonArray();
@@ -195,7 +192,7 @@ final class WebhookRoutes implements RouteGroup {
     UUID customerId = Authentication.principal(ctx).customerId();
     String messageId = ctx.pathParam("messageId");
     store.replay(customerId, messageId)
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ProblemException::orNotFound)
         .onSuccess(v -> JsonReply.send(ctx, 202, new JsonObject().put("messageId", messageId)))
         .onFailure(ctx::fail);
   }
@@ -231,14 +228,6 @@ final class WebhookRoutes implements RouteGroup {
 
   private static String sorted(Set<String> values) {
     return String.join(", ", values.stream().sorted().toList());
-  }
-
-  private static <T> Future<T> found(Optional<T> value) {
-    return value.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound()));
-  }
-
-  private static ProblemException notFound() {
-    return new ProblemException(new Problem(404, "not-found", "Not found", "no such resource"));
   }
 
   private static JsonObject json(WebhookStore.Endpoint endpoint) {

@@ -64,17 +64,11 @@ public final class AlertStore {
                       Instant resolvedAt) {
   }
 
-  public static final class TooManyRulesException extends RuntimeException {
-    public TooManyRulesException() {
-      super("at most " + MAX_RULES + " alert rules per customer", null, false, false);
-    }
-  }
-
   public Future<Rule> create(UUID customerId, RuleSettings settings) {
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(customerId))
         .compose(locked -> connection.preparedQuery(COUNT).execute(Tuple.of(customerId)))
         .compose(count -> count.iterator().next().getLong(0) >= MAX_RULES
-            ? Future.failedFuture(new TooManyRulesException())
+            ? Future.failedFuture(new LimitReachedException("at most " + MAX_RULES + " alert rules per customer"))
             : connection.preparedQuery(INSERT).execute(settingsTuple(Tuple.of(UUID.randomUUID(), customerId), settings))
                 .map(rows -> rule(rows.iterator().next()))));
   }

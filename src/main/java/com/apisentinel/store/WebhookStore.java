@@ -93,16 +93,9 @@ public final class WebhookStore {
                          Integer responseStatus, Integer durationMs, Instant createdAt, Instant nextAttemptAt) {
   }
 
-  /** Thrown when a customer already has {@link #MAX_ENDPOINTS}. */
-  public static final class TooManyEndpointsException extends RuntimeException {
-    public TooManyEndpointsException() {
-      super("at most " + MAX_ENDPOINTS + " webhook endpoints per customer", null, false, false);
-    }
-  }
-
   /**
    * @param sealSecret seals the new endpoint's secret, bound to its id
-   * @return the endpoint, or a failed future with {@link TooManyEndpointsException}
+   * @return the endpoint, or a failed future with {@link LimitReachedException}
    */
   public Future<Endpoint> create(UUID customerId, String url, String description, List<String> eventTypes,
                                  Function<UUID, byte[]> sealSecret) {
@@ -111,7 +104,7 @@ public final class WebhookStore {
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(customerId))
         .compose(locked -> connection.preparedQuery(COUNT).execute(Tuple.of(customerId)))
         .compose(count -> count.iterator().next().getLong(0) >= MAX_ENDPOINTS
-            ? Future.failedFuture(new TooManyEndpointsException())
+            ? Future.failedFuture(new LimitReachedException("at most " + MAX_ENDPOINTS + " webhook endpoints per customer"))
             : connection.preparedQuery(INSERT).execute(Tuple.of(id, customerId, url, description,
                 eventTypes == null ? null : eventTypes.toArray(String[]::new), Buffer.buffer(
                     sealSecret.apply(id))))

@@ -3,13 +3,12 @@ package com.apisentinel.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.apisentinel.support.Account;
 import com.apisentinel.support.Events;
 import com.apisentinel.support.RunningServer;
-import com.apisentinel.support.TestServer;
 import com.apisentinel.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,26 +25,16 @@ class AlertsTest {
       "sentinel.webhooks.alertEvaluationIntervalMs", 200));
   private static final String RULES = "/api/v1/alerts/rules";
 
-  private record Customer(String accessToken, String apiKey) {
+  private static Account customer() {
+    return Account.register(RUNNING.server());
   }
 
-  private static Customer customer() {
-    JsonObject registration = RUNNING.server().register();
-    return new Customer(registration.getString("accessToken"), registration.getJsonObject("apiKey").getString("key"));
+  static HttpResponse<String> call(String method, String path, String bearer, JsonObject body) {
+    return Account.call(RUNNING.server(), method, path, bearer, body);
   }
 
-  private static HttpResponse<String> call(String method, String path, String bearer, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(RUNNING.server().uri(path)).timeout(Duration.ofSeconds(20))
-        .header("Authorization", "Bearer " + bearer)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return TestServer.send(request.build());
-  }
 
-  private static void ingest(Customer customer, List<JsonObject> events) {
+  private static void ingest(Account customer, List<JsonObject> events) {
     for (int from = 0; from < events.size(); from += 500) {
       List<JsonObject> chunk = events.subList(from, Math.min(events.size(), from + 500));
       HttpResponse<String> response = RUNNING.server().postJson("/api/v1/analytics/events", customer.apiKey(),
@@ -54,7 +43,7 @@ class AlertsTest {
     }
   }
 
-  private static void subscribe(Customer customer, WebhookReceiver receiver) {
+  private static void subscribe(Account customer, WebhookReceiver receiver) {
     assertThat(call("POST", "/api/v1/webhooks/endpoints", customer.accessToken(), new JsonObject()
         .put("url", receiver.url("/alerts"))
         .put("eventTypes", new JsonArray().add("alert.firing").add("alert.resolved"))).statusCode()).isEqualTo(201);
@@ -77,7 +66,7 @@ class AlertsTest {
 
   @Test
   void aFailoverRateAboveFivePercentFiresOnceAndResolvesOnceWhenItFallsBelowFour() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       subscribe(customer, receiver);
       List<JsonObject> failovers = new ArrayList<>();
@@ -114,7 +103,7 @@ class AlertsTest {
 
   @Test
   void threeEventsFailingOnBothGatewaysFireTheStreakRule() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       subscribe(customer, receiver);
       List<JsonObject> failed = new ArrayList<>();
@@ -133,8 +122,8 @@ class AlertsTest {
 
   @Test
   void rulesAreValidatedLimitedAndPrivateToTheirCustomer() {
-    Customer owner = customer();
-    Customer other = customer();
+    Account owner = customer();
+    Account other = customer();
     for (JsonObject bad : List.of(new JsonObject().put("kind", "cpu_load").put("threshold", 1),
         new JsonObject().put("kind", "failover_rate").put("threshold", 2),
         new JsonObject().put("kind", "gateway_failure_rate").put("threshold", 0.1),

@@ -8,6 +8,7 @@ import com.apisentinel.support.TestDatabase;
 import com.apisentinel.support.TestServer;
 import com.apisentinel.support.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,10 +25,7 @@ class WebhookCrashIT {
 
   @Test
   void aMessageDueWhenTheServerIsKilledIsDeliveredAfterTheRestart() throws Exception {
-    Path config = Files.createTempFile("sentinel-webhooks", ".conf");
-    Files.writeString(config, "include file(\"" + Path.of("config/sentinel.conf").toAbsolutePath() + "\")\n"
-        + "sentinel.webhooks.pollIntervalMs = 100\n");
-    Map<String, String> environment = Map.of("SENTINEL_CONFIG_FILE", config.toString());
+    Map<String, String> environment = quickPolling();
     try (TestDatabase database = TestDatabase.create(WebhookCrashIT.class);
          WebhookReceiver receiver = new WebhookReceiver()) {
       receiver.statuses.add(503);
@@ -59,10 +57,7 @@ class WebhookCrashIT {
 
   @Test
   void anAttemptInFlightWhenTheServerIsKilledIsMadeAgainByTheNextProcess() throws Exception {
-    Path config = Files.createTempFile("sentinel-webhooks", ".conf");
-    Files.writeString(config, "include file(\"" + Path.of("config/sentinel.conf").toAbsolutePath() + "\")\n"
-        + "sentinel.webhooks.pollIntervalMs = 100\n");
-    Map<String, String> environment = Map.of("SENTINEL_CONFIG_FILE", config.toString());
+    Map<String, String> environment = quickPolling();
     try (TestDatabase database = TestDatabase.create(WebhookCrashIT.class);
          WebhookReceiver receiver = new WebhookReceiver()) {
       receiver.delayMillis = 4000;
@@ -88,6 +83,14 @@ class WebhookCrashIT {
             "SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'") == 1);
       }
     }
+  }
+
+  /** The default configuration, with the worker looking for due attempts every 100 ms. */
+  private static Map<String, String> quickPolling() throws IOException {
+    Path config = Files.createTempFile("sentinel-webhooks", ".conf");
+    Files.writeString(config, "include file(\"" + Path.of("config/sentinel.conf").toAbsolutePath() + "\")\n"
+        + "sentinel.webhooks.pollIntervalMs = 100\n");
+    return Map.of("SENTINEL_CONFIG_FILE", config.toString());
   }
 
   private static HttpResponse<String> post(ServerProcess node, String path, String bearer, JsonObject body) {

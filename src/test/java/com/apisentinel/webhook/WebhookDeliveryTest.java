@@ -3,12 +3,11 @@ package com.apisentinel.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.apisentinel.support.Account;
 import com.apisentinel.support.RunningServer;
-import com.apisentinel.support.TestServer;
 import com.apisentinel.support.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,27 +29,16 @@ class WebhookDeliveryTest {
   static final RunningServer RUNNING = new RunningServer(Map.of("sentinel.webhooks.pollIntervalMs", 100));
   private static final String ENDPOINTS = "/api/v1/webhooks/endpoints";
 
-  private record Customer(String accessToken, String apiKey) {
-  }
-
-  private static Customer customer() {
-    JsonObject registration = RUNNING.server().register();
-    return new Customer(registration.getString("accessToken"),
-        registration.getJsonObject("apiKey").getString("key"));
+  private static Account customer() {
+    return Account.register(RUNNING.server());
   }
 
   static HttpResponse<String> call(String method, String path, String bearer, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(RUNNING.server().uri(path)).timeout(Duration.ofSeconds(20))
-        .header("Authorization", "Bearer " + bearer)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return TestServer.send(request.build());
+    return Account.call(RUNNING.server(), method, path, bearer, body);
   }
 
-  private static JsonObject created(Customer customer, String url) {
+
+  private static JsonObject created(Account customer, String url) {
     HttpResponse<String> response = call("POST", ENDPOINTS, customer.accessToken(), new JsonObject().put("url", url));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return new JsonObject(response.body());
@@ -68,7 +56,7 @@ class WebhookDeliveryTest {
 
   @Test
   void aFailedAttemptIsRetriedWithTheSameIdAndEveryAttemptIsSignedAndRecorded() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       receiver.statuses.add(500);
       JsonObject endpoint = created(customer, receiver.url("/hooks"));
@@ -108,7 +96,7 @@ class WebhookDeliveryTest {
 
   @Test
   void aReplayedMessageKeepsItsIdAndARotatedSecretSignsBesideTheNewOne() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       JsonObject endpoint = created(customer, receiver.url("/"));
       String id = endpoint.getString("id");
@@ -135,7 +123,7 @@ class WebhookDeliveryTest {
 
   @Test
   void aReceiverThatAnswers410IsNotCalledAgain() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       receiver.statuses.add(410);
       String id = created(customer, receiver.url("/gone")).getString("id");
@@ -153,8 +141,8 @@ class WebhookDeliveryTest {
 
   @Test
   void aReceiverThatHangsHoldsOnlyItsOwnMessagesNotAnotherEndpoints() throws Exception {
-    Customer slowCustomer = customer();
-    Customer quickCustomer = customer();
+    Account slowCustomer = customer();
+    Account quickCustomer = customer();
     try (WebhookReceiver slow = new WebhookReceiver(); WebhookReceiver quick = new WebhookReceiver()) {
       slow.delayMillis = 12_000;
       String slowId = created(slowCustomer, slow.url("/slow")).getString("id");
@@ -175,7 +163,7 @@ class WebhookDeliveryTest {
 
   @Test
   void aRedirectIsNotFollowedAndAHugeAnswerIsNotRead() throws Exception {
-    Customer customer = customer();
+    Account customer = customer();
     try (WebhookReceiver redirecting = new WebhookReceiver(); WebhookReceiver target = new WebhookReceiver();
          WebhookReceiver huge = new WebhookReceiver()) {
       redirecting.statuses.add(307);
@@ -200,8 +188,8 @@ class WebhookDeliveryTest {
 
   @Test
   void endpointsAreValidatedLimitedAndPrivateToTheirCustomer() {
-    Customer owner = customer();
-    Customer other = customer();
+    Account owner = customer();
+    Account other = customer();
     assertThat(call("POST", ENDPOINTS, owner.accessToken(), new JsonObject().put("url", "ftp://example.com/x"))
         .statusCode()).isEqualTo(422);
     HttpResponse<String> badType = call("POST", ENDPOINTS, owner.accessToken(), new JsonObject()
@@ -233,7 +221,7 @@ class WebhookDeliveryTest {
 
   @Test
   void signingSecretsAreNotStoredInTheClear() {
-    Customer customer = customer();
+    Account customer = customer();
     String secret = created(customer, "http://127.0.0.1:9/secret").getString("secret");
     byte[] raw = Base64.getDecoder().decode(secret.substring("whsec_".length()));
     String hex = java.util.HexFormat.of().formatHex(raw);
