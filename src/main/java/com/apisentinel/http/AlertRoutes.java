@@ -3,7 +3,6 @@ package com.apisentinel.http;
 import com.apisentinel.body.BodyFields;
 import com.apisentinel.ingest.Gateway;
 import com.apisentinel.store.AlertStore;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,11 +52,7 @@ final class AlertRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     store.list(Authentication.principal(ctx).customerId())
-        .onSuccess(rules -> {
-          JsonArray array = new JsonArray();
-          rules.forEach(rule -> array.add(json(rule)));
-          JsonReply.send(ctx, 200, new JsonObject().put("rules", array));
-        })
+        .onSuccess(rules -> JsonReply.sendList(ctx, "rules", rules, AlertRoutes::json))
         .onFailure(ctx::fail);
   }
 
@@ -89,15 +84,7 @@ final class AlertRoutes implements RouteGroup {
 
   private void alerts(RoutingContext ctx) {
     store.alerts(Authentication.principal(ctx).customerId())
-        .onSuccess(alerts -> {
-          JsonArray array = new JsonArray();
-          alerts.forEach(alert -> array.add(new JsonObject().put("id", alert.id().toString())
-              .put("ruleId", alert.ruleId().toString()).put("state", alert.state())
-              .put("value", alert.value().doubleValue()).put("threshold", alert.threshold().doubleValue())
-              .put("startedAt", alert.startedAt().toString())
-              .put("resolvedAt", alert.resolvedAt() == null ? null : alert.resolvedAt().toString())));
-          JsonReply.send(ctx, 200, new JsonObject().put("alerts", array));
-        })
+        .onSuccess(alerts -> JsonReply.sendList(ctx, "alerts", alerts, AlertRoutes::json))
         .onFailure(ctx::fail);
   }
 
@@ -168,6 +155,13 @@ final class AlertRoutes implements RouteGroup {
       return null;
     }
     return decimal;
+  }
+
+  private static JsonObject json(AlertStore.Alert alert) {
+    return new JsonObject().put("id", alert.id().toString()).put("ruleId", alert.ruleId().toString())
+        .put("state", alert.state()).put("value", alert.value().doubleValue())
+        .put("threshold", alert.threshold().doubleValue()).put("startedAt", alert.startedAt().toString())
+        .put("resolvedAt", alert.resolvedAt() == null ? null : alert.resolvedAt().toString());
   }
 
   private static JsonObject json(AlertStore.Rule rule) {

@@ -98,11 +98,7 @@ final class WebhookRoutes implements RouteGroup {
 
   private void list(RoutingContext ctx) {
     store.list(Authentication.principal(ctx).customerId())
-        .onSuccess(endpoints -> {
-          JsonArray array = new JsonArray();
-          endpoints.forEach(endpoint -> array.add(json(endpoint)));
-          JsonReply.send(ctx, 200, new JsonObject().put("endpoints", array));
-        })
+        .onSuccess(endpoints -> JsonReply.sendList(ctx, "endpoints", endpoints, WebhookRoutes::json))
         .onFailure(ctx::fail);
   }
 
