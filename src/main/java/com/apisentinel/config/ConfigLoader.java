@@ -146,7 +146,9 @@ public final class ConfigLoader {
         throw invalid(c, path, "must be named with lower-case letters, digits and dashes");
       }
       plans.put(tier, new Plan(tier, intIn(c, path + ".requestsPerSecond", 1, 10_000_000),
-          intIn(c, path + ".burst", 1, 100_000_000), longIn(c, path + ".monthlyEvents", 0, Long.MAX_VALUE / 2)));
+          intIn(c, path + ".burst", 1, 100_000_000), longIn(c, path + ".monthlyEvents", 0, Long.MAX_VALUE / 2),
+          c.hasPath(path + ".feeBasisPoints") ? intIn(c, path + ".feeBasisPoints", 0, 10_000)
+              : Plan.DEFAULT_FEE_BASIS_POINTS));
     }
     for (String required : Plans.REQUIRED) {
       if (!plans.containsKey(required)) {

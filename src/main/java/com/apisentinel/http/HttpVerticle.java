@@ -1,6 +1,7 @@
 package com.apisentinel.http;
 
 import com.apisentinel.auth.CredentialCheckBudget;
+import com.apisentinel.billing.Billing;
 import com.apisentinel.config.Profile;
 import com.apisentinel.config.SentinelConfig;
 import com.apisentinel.ingest.IngestParser;
@@ -8,6 +9,7 @@ import com.apisentinel.limits.RateLimiter;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.rollup.RollupQueries;
 import com.apisentinel.store.AlertStore;
+import com.apisentinel.store.BillingStore;
 import com.apisentinel.store.Database;
 import com.apisentinel.store.EventQueries;
 import com.apisentinel.store.ReadinessProbe;
@@ -119,6 +121,7 @@ public final class HttpVerticle extends VerticleBase {
             meters, clock),
         new AnalyticsRoutes(new EventQueries(pool)),
         new MetricsRoutes(new RollupQueries(vertx, pool), bus),
+        new BillingRoutes(new Billing(new RollupQueries(vertx, pool), new BillingStore(pool), config.plans(), clock)),
         new UsageRoutes(usage, config.plans(), clock),
         new SdkRoutes(bus),
         new AlertRoutes(new AlertStore(pool)),

@@ -90,6 +90,30 @@ public final class RollupQueries {
     this.pool = pool;
   }
 
+  /** A currency's counts over a range, the recovered amount in minor units: what a statement line is made of. */
+  public record CurrencyTotals(String currency, long events, long failovers, long recoveries,
+                               BigDecimal recoveredMinor) {
+  }
+
+  /**
+   * Counts per currency over [from, to), exact whatever the compaction state (parts and rollups
+   * together, as every range here). Whole days are read from day rows: a month is a few hundred rows.
+   */
+  public Future<List<CurrencyTotals>> byCurrency(UUID customerId, Instant from, Instant to) {
+    return rows(customerId, from, to, true).map(rows -> {
+      Map<String, Tally> byCurrency = new TreeMap<>();
+      Map<String, BigDecimal> recovered = new TreeMap<>();
+      for (RollupRow row : rows) {
+        byCurrency.computeIfAbsent(row.currency(), c -> new Tally()).add(row);
+        addMoney(recovered, row);
+      }
+      List<CurrencyTotals> totals = new ArrayList<>();
+      byCurrency.forEach((currency, t) -> totals.add(new CurrencyTotals(currency, t.events, t.failovers,
+          t.recoveries, recovered.getOrDefault(currency, BigDecimal.ZERO))));
+      return totals;
+    });
+  }
+
   public Future<Overview> overview(UUID customerId, Instant from, Instant to) {
     return rows(customerId, from, to, true).compose(rows -> vertx.executeBlocking(() -> {
       Tally total = new Tally(Tally.Series.RECOVERY_TIMES);

@@ -12,7 +12,7 @@ class RateLimiterTest {
 
   private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
   private final RateLimiter limiter = new RateLimiter(now::get);
-  private final RateLimiter.Rate plan = new Plan("test", 10, 5, 0).rate();
+  private final RateLimiter.Rate plan = new Plan("test", 10, 5, 0, 200).rate();
   private final UUID customer = UUID.randomUUID();
 
   private void advanceMillis(long millis) {
