@@ -29,19 +29,23 @@ final class AdminRoutes implements RouteGroup {
   private final Optional<byte[]> tokenDigest;
   private final Plans plans;
 
-  AdminRoutes(EventBus bus, Optional<String> adminToken, Plans plans) {
+  private final BillingExport billing;
+
+  AdminRoutes(EventBus bus, Optional<String> adminToken, Plans plans, BillingExport billing) {
     this.bus = bus;
     this.tokenDigest = adminToken.map(AdminRoutes::sha256);
     this.plans = plans;
+    this.billing = billing;
   }
 
   /** Guarded by the operator's admin token, not by a customer's credential. */
   @Override
   public void mount(Router router, Authentication auth) {
-    router.put(TIER_PATH).handler(this::setTier);
+    router.put(TIER_PATH).handler(this::adminOnly).handler(this::setTier);
+    router.get(BillingExport.PATH).handler(this::adminOnly).handler(billing::export);
   }
 
-  private void setTier(RoutingContext ctx) {
+  private void adminOnly(RoutingContext ctx) {
     if (tokenDigest.isEmpty()) {
       ctx.fail(404);
       return;
@@ -53,6 +57,10 @@ final class AdminRoutes implements RouteGroup {
       ctx.fail(new UnauthenticatedException("missing or wrong admin token"));
       return;
     }
+    ctx.next();
+  }
+
+  private void setTier(RoutingContext ctx) {
     QueryParams.pathId(ctx)
         .compose(customerId -> RequestBody.readObject(ctx).map(body -> {
           BodyFields fields = new BodyFields(body, Set.of("tier"));

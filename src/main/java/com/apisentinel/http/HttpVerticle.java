@@ -109,6 +109,8 @@ public final class HttpVerticle extends VerticleBase {
   /** Every API area, in the order their routes are matched. */
   private List<RouteGroup> areas(DocsRoutes docs) {
     var bus = vertx.eventBus();
+    var billingStore = new BillingStore(pool);
+    var billing = new Billing(new RollupQueries(vertx, pool), billingStore, config.plans(), clock);
     return List.of(
         new HealthRoutes(bus, new ReadinessProbe(pool)),
         new PrometheusRoutes(registry),
@@ -116,12 +118,12 @@ public final class HttpVerticle extends VerticleBase {
         new SessionRoutes(bus),
         new ProfileRoutes(bus),
         new KeyRoutes(bus),
-        new AdminRoutes(bus, config.security().adminToken(), config.plans()),
+        new AdminRoutes(bus, config.security().adminToken(), config.plans(), new BillingExport(billing, billingStore)),
         new IngestRoutes(bus, new IngestParser(clock), config.http().maxBodyBytes(), config.writer().ackTimeout(),
             meters, clock),
         new AnalyticsRoutes(new EventQueries(pool)),
         new MetricsRoutes(new RollupQueries(vertx, pool), bus),
-        new BillingRoutes(new Billing(new RollupQueries(vertx, pool), new BillingStore(pool), config.plans(), clock)),
+        new BillingRoutes(billing),
         new UsageRoutes(usage, config.plans(), clock),
         new SdkRoutes(bus),
         new AlertRoutes(new AlertStore(pool)),

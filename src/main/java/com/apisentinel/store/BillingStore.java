@@ -18,6 +18,8 @@ import java.util.function.Function;
 /** Final billing statements and what they billed (see migration V10). */
 public final class BillingStore {
 
+  private static final String CUSTOMER_IDS = """
+      SELECT id FROM customers WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2""";
   private static final String CUSTOMER = "SELECT created_at, tier FROM customers WHERE id = $1";
   private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE";
   private static final String LATEST = "SELECT max(period) FROM billing_statements WHERE customer_id = $1";
@@ -53,6 +55,15 @@ public final class BillingStore {
     return pool.preparedQuery(CUSTOMER).execute(Tuple.of(customerId)).map(rows -> rows.size() == 0 ? Optional.empty()
         : Optional.of(new Customer(rows.iterator().next().getOffsetDateTime(0).toInstant(),
             rows.iterator().next().getString(1))));
+  }
+
+  /** A page of customer ids in id order, after {@code after} (null: from the first). */
+  public Future<List<UUID>> customerIds(UUID after, int limit) {
+    return pool.preparedQuery(CUSTOMER_IDS).execute(Tuple.of(after, limit)).map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getUUID(0)));
+      return ids;
+    });
   }
 
   /** Runs {@code work} holding the customer's row lock: finalizations of one customer take turns, on every node. */

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class BillingStatementsTest {
 
+  private static final String ADMIN_TOKEN = "admin-token-for-billing-tests-0123456789abcdef";
   private static TestDatabase database;
   private static MovableClock clock;
   private static TestServer server;
@@ -41,7 +42,8 @@ class BillingStatementsTest {
   static void start() {
     database = TestDatabase.create(BillingStatementsTest.class);
     clock = new MovableClock(Instant.parse("2027-03-15T12:00:00Z"));
-    server = TestServer.start(database.url(), Map.of("sentinel.plans.free.monthlyEvents", 0), clock);
+    server = TestServer.start(database.url(), Map.of("sentinel.plans.free.monthlyEvents", 0,
+        "sentinel.security.adminToken", ADMIN_TOKEN), clock);
   }
 
   @AfterAll
@@ -164,6 +166,29 @@ class BillingStatementsTest {
     assertThat(bhd.getLong("feeMinor")).isEqualTo(new java.math.BigDecimal(bhd.getLong("recoveredMinor"))
         .multiply(java.math.BigDecimal.valueOf(2)).divide(java.math.BigDecimal.valueOf(100), 0,
             java.math.RoundingMode.HALF_EVEN).longValueExact());
+  }
+
+  @Test
+  void theOperatorExportsEveryCustomersStatementOfAMonth() {
+    String first = server.registerApiKey();
+    String second = server.registerApiKey();
+    ingest(second, List.of(Events.failover(Events.freshId()).put("amount", 1_234).put("currency", "JPY")
+        .put("occurredAt", "2027-03-11T10:00:00Z")));
+
+    HttpResponse<String> refused = TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/billing/2027-03"))
+        .header("Authorization", "Bearer " + first).GET().build());
+    HttpResponse<String> exported = TestServer.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/billing/2027-03"))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(exported.statusCode()).isEqualTo(200);
+    JsonObject export = new JsonObject(exported.body());
+    assertThat(export.getString("period")).isEqualTo("2027-03");
+    JsonArray customers = export.getJsonArray("customers");
+    assertThat(customers.size()).isEqualTo((int) database.queryLong("SELECT count(*) FROM customers"));
+    JsonObject secondsStatement = statement(second, "2027-03");
+    assertThat(customers.stream().map(JsonObject.class::cast).map(c -> c.getJsonObject("statement"))
+        .filter(st -> st.getJsonArray("lines").equals(secondsStatement.getJsonArray("lines")))).hasSize(1);
   }
 
   @Test
