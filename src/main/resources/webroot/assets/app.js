@@ -1,5 +1,6 @@
 import { renderChart } from './chart.js';
 import { $, NONE, cell, el, formatTime, setText, showError, showRows } from './dom.js';
+import { clearBilling, openBilling } from './billing.js';
 import { clearNotifications, openNotifications } from './notifications.js';
 
 /*
@@ -251,6 +252,7 @@ function clearDashboard() {
   showError($('refresh-error'), null);
   showError($('keys-error'), null);
   clearNotifications();
+  clearBilling();
 }
 
 // ---- loading ----------------------------------------------------------------------------------
@@ -341,6 +343,7 @@ function openDashboard() {
   loadProfile();
   loadKeys();
   openNotifications(api);
+  openBilling(api, () => session?.accessToken);
   refreshDashboard();
 }
 

@@ -173,6 +173,7 @@ class DashboardBrowserTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 2);
       assertThat(receiver.received.get(1).header("webhook-id")).isEqualTo(messageId);
       waitUntil(NEXT_POLL, () -> browser.findElements(delivered).size() == 2);
+      billingShowsThisMonthAsTheStatementSays(key);
       Files.createDirectories(SCREENSHOT.getParent());
       Files.write(SCREENSHOT.resolveSibling("notifications.png"), browser.getScreenshotAs(OutputType.BYTES));
       logOut();
@@ -181,6 +182,30 @@ class DashboardBrowserTest {
         .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()
             || entry.getMessage().contains("Content Security Policy"))
         .map(LogEntry::getMessage).toList()).isEmpty();
+  }
+
+  /** Recovered, fee and net gain per currency, as this month's statement gives them; its CSV downloads. */
+  private static void billingShowsThisMonthAsTheStatementSays(String key) {
+    JsonObject statements = getJson("/api/v1/billing/statements", key);
+    String period = statements.getJsonArray("statements").getJsonObject(0).getString("period");
+    JsonObject totals = getJson("/api/v1/billing/statements/" + period, key).getJsonObject("totals");
+    assertThat(totals.fieldNames()).containsExactlyInAnyOrder("USD", "EUR", "JPY");
+    for (String currency : List.of("USD", "EUR")) {
+      JsonObject total = totals.getJsonObject(currency);
+      By row = By.cssSelector("#billing-table tr[data-currency='" + currency + "']");
+      waitUntil(PAGE_WAIT, () -> browser.findElement(row).isDisplayed());
+      BigDecimal recovered = new BigDecimal(total.getValue("recovered").toString());
+      BigDecimal fee = new BigDecimal(total.getValue("fee").toString());
+      assertThat(number(browser.findElement(row).findElement(By.cssSelector("[data-field='recovered']")).getText()))
+          .isEqualByComparingTo(recovered);
+      assertThat(number(browser.findElement(row).findElement(By.cssSelector("[data-field='fee']")).getText()))
+          .isEqualByComparingTo(fee);
+      assertThat(number(browser.findElement(row).findElement(By.cssSelector("[data-field='net']")).getText()))
+          .isEqualByComparingTo(recovered.subtract(fee));
+    }
+    WebElement csv = browser.findElement(By.cssSelector("#statements-table button[data-csv='" + period + "']"));
+    csv.click();
+    waitUntil(PAGE_WAIT, () -> "true".equals(csv.getAttribute("data-downloaded")));
   }
 
   private static void replaceText(String id, String text) {
