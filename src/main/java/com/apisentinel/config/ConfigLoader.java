@@ -8,9 +8,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.io.File;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -78,7 +80,24 @@ public final class ConfigLoader {
     return new HttpConfig(string(c, "http.host"), port, instances,
         intIn(c, "http.maxBodyBytes", 1024, 64 << 20),
         millisIn(c, "http.shutdownTimeoutMs", 0, 60_000),
-        millisIn(c, "http.requestReadTimeoutMs", 1000, 600_000));
+        millisIn(c, "http.requestReadTimeoutMs", 1000, 600_000), corsOrigins(c));
+  }
+
+  /** Comma-separated origins; never "*": pages of any site could then read a customer's data with its key. */
+  private static Set<String> corsOrigins(Config c) {
+    Set<String> origins = new LinkedHashSet<>();
+    for (String origin : string(c, "http.corsOrigins").split(",")) {
+      String trimmed = origin.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!trimmed.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        throw invalid(c, "http.corsOrigins", "must list origins such as https://shop.example.com, separated by "
+            + "commas (no path, no \"*\")");
+      }
+      origins.add(trimmed.toLowerCase(Locale.ROOT));
+    }
+    return Set.copyOf(origins);
   }
 
   private static DatabaseConfig database(Config c) {

@@ -85,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, config.database());
     usage = new UsageStore(pool);
     auth = Authentication.create(vertx, config, limiter, checks, clock);
-    router = ApiRouter.create(vertx, auth, config.http().maxBodyBytes(), areas(docs));
+    router = ApiRouter.create(vertx, auth, config.http(), areas(docs));
     slowClients = new SlowClientGuard(config.http().requestReadTimeout().toNanos(), System::nanoTime);
     slowClientTimer = vertx.setPeriodic(SlowClientGuard.SWEEP_MS, id -> slowClients.sweep());
     usageTimer = vertx.setPeriodic(USAGE_REPORT_MS, id -> auth.reportUsage(vertx.eventBus(), usage));
