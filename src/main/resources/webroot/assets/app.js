@@ -168,7 +168,8 @@ function renderOverview(overview) {
     `${counts.format(overview.failoverEvents)} of ${counts.format(overview.totalEvents)} events, ${rangeName()}`);
   setText($('tile-recovery-p95'), formatMs(overview.recoveryTimeP95));
   setText($('tile-recovery-note'),
-    `over ${counts.format(overview.successfulRecoveries)} recoveries, p50 ${formatMs(overview.recoveryTimeP50)}`);
+    `over ${counts.format(overview.successfulRecoveries)} `
+    + `${overview.successfulRecoveries === 1 ? 'recovery' : 'recoveries'}, p50 ${formatMs(overview.recoveryTimeP50)}`);
   const revenue = Object.entries(overview.recoveredRevenue);
   $('tile-revenue-none').hidden = revenue.length > 0;
   showRows($('tile-revenue'), revenue,
@@ -317,6 +318,18 @@ const loadProfile = () => loadPart('/api/v1/customers/profile',
 
 // ---- actions ----------------------------------------------------------------------------------
 
+/** What a person at the login form needs to read, rather than the API's generic problem text. */
+function loginProblem(error) {
+  if (error.status === 401) {
+    return new Error('Wrong email or password.');
+  }
+  if (error.status === 429) {
+    const seconds = /(\d+) s/.exec(error.message)?.[1];
+    return new Error(seconds ? `Too many attempts. Try again in ${seconds} s.` : 'Too many attempts. Try again later.');
+  }
+  return error;
+}
+
 async function logIn(event) {
   event.preventDefault();
   const button = $('login-button');
@@ -328,7 +341,7 @@ async function logIn(event) {
     $('login-form').reset();
     openDashboard();
   } catch (error) {
-    showError($('login-error'), error);
+    showError($('login-error'), loginProblem(error));
   } finally {
     button.disabled = false;
   }

@@ -113,7 +113,7 @@ class DashboardBrowserTest {
     String registrationKey = registerAndSendEvents(email);
     browser.get(RUNNING.server().uri("/").toString());
 
-    aWrongPasswordShowsTheProblemDetail(email);
+    aWrongPasswordIsSaidInPlainWords(email);
     logIn(email, PASSWORD);
     waitForTheDashboard();
     tilesShowWhatTheApiAnswers(registrationKey);
@@ -264,14 +264,14 @@ class DashboardBrowserTest {
 
   // ---- steps in the browser ---------------------------------------------------------------------
 
-  private static void aWrongPasswordShowsTheProblemDetail(String email) {
+  private static void aWrongPasswordIsSaidInPlainWords(String email) {
     String wrongLogin = new JsonObject().put("email", email).put("password", "not the password").encode();
     HttpResponse<String> refused = RUNNING.server().postJson(LOGIN_PATH, null, wrongLogin);
     assertThat(refused.statusCode()).isEqualTo(401);
 
     logIn(email, "not the password");
     WebElement error = visible("login-error");
-    assertThat(error.getText()).contains(new JsonObject(refused.body()).getString("detail"));
+    assertThat(error.getText()).isEqualTo("Wrong email or password.");
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
   }
 
