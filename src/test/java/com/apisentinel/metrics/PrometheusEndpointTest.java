@@ -63,6 +63,21 @@ class PrometheusEndpointTest {
   }
 
   @Test
+  void everyHistogramKeepsToTheTwelveBucketsThatAreReadSoAScrapeStaysSmall() {
+    String body = RUNNING.server().get("/metrics").body();
+    Map<String, Integer> bucketsPerSeries = new HashMap<>();
+    for (String line : body.split("\n")) {
+      if (!line.startsWith("#") && line.contains("_bucket{")) {
+        bucketsPerSeries.merge(line.substring(0, line.indexOf("le=")), 1, Integer::sum);
+      }
+    }
+    assertThat(bucketsPerSeries).isNotEmpty();
+    assertThat(bucketsPerSeries.entrySet()).filteredOn(e -> e.getKey().contains("_seconds_bucket"))
+        .allSatisfy(series -> assertThat(series.getValue()).as(series.getKey()).isEqualTo(12));
+    assertThat(body.length()).as("bytes of a nearly idle scrape").isLessThan(80_000);
+  }
+
+  @Test
   void noLabelCarriesACustomerKeyEmailOrRawPath() {
     JsonObject me = RUNNING.server().register();
     String key = me.getJsonObject("apiKey").getString("key");
