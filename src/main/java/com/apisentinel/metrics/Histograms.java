@@ -59,11 +59,29 @@ public final class Histograms {
 
   /**
    * Nearest rank (the smallest recorded value with at least {@code permille}/1000 of the count at or
-   * below it), reported as the highest value its bucket stands for so that a percentile is never
-   * under-reported. Integer arithmetic: 0.99 × 100 must give rank 99, not 100.
+   * below it), reported as {@link #readable} makes it. Integer arithmetic: 0.99 × 100 must give rank
+   * 99, not 100.
    *
    * @return null for an empty histogram
    */
+  /**
+   * The value a person expects for a bucket: at three significant digits a bucket above 2,048 spans
+   * two or more units (599,552 to 600,063 at 600,000), so its roundest member is reported — a
+   * recorded 2,100 ms reads 2,100 and 600,000 reads 600,000, not the top of their bucket — and,
+   * when no member is rounder than another, the bucket's middle. Below 2,048 every unit is exact.
+   */
+  static long readable(AbstractHistogram histogram, long value) {
+    long lowest = histogram.lowestEquivalentValue(value);
+    long highest = histogram.highestEquivalentValue(value);
+    for (long step = 1_000_000_000L; step >= 10; step /= 10) {
+      long roundest = (lowest + step - 1) / step * step;
+      if (roundest <= highest) {
+        return roundest;
+      }
+    }
+    return histogram.medianEquivalentValue(value);
+  }
+
   public static Long nearestRank(AbstractHistogram histogram, int permille) {
     long count = histogram == null ? 0 : histogram.getTotalCount();
     if (count == 0) {
@@ -74,7 +92,7 @@ public final class Histograms {
     for (HistogramIterationValue value : histogram.recordedValues()) {
       seen += value.getCountAtValueIteratedTo();
       if (seen >= rank) {
-        return histogram.highestEquivalentValue(value.getValueIteratedTo());
+        return readable(histogram, value.getValueIteratedTo());
       }
     }
     return histogram.getMaxValue();
