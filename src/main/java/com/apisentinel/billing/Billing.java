@@ -7,11 +7,13 @@ import com.apisentinel.store.BillingStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -87,21 +90,29 @@ public final class Billing {
     return YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
   }
 
-  /** Makes every month that is due final, oldest first, under the customer's lock. */
+  /**
+   * Makes every month that is due final, oldest first. Nearly always there is none, which one read
+   * tells without a lock; otherwise the customer's lock is taken and the question asked again.
+   */
   private Future<Void> finalizeDue(UUID customerId, YearMonth first, int bps) {
     YearMonth lastDue = current().minusMonths(isFinal(current().minusMonths(1)) ? 1 : 2);
     if (lastDue.isBefore(first)) {
       return Future.succeededFuture();
     }
-    return store.locked(customerId, connection -> store.latestFinal(connection, customerId).compose(latest -> {
-      YearMonth from = latest.map(day -> YearMonth.from(day).plusMonths(1)).orElse(first);
-      Future<Void> chain = Future.succeededFuture();
-      for (YearMonth m = from; !m.isAfter(lastDue); m = m.plusMonths(1)) {
-        YearMonth month = m;
-        chain = chain.compose(v -> finalize(connection, customerId, month, bps));
-      }
-      return chain;
-    }));
+    return store.latestFinal(store.reads(), customerId).compose(seen -> !firstDue(seen, first).isAfter(lastDue)
+        ? store.locked(customerId, connection -> store.latestFinal(connection, customerId).compose(latest -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (YearMonth m = firstDue(latest, first); !m.isAfter(lastDue); m = m.plusMonths(1)) {
+            YearMonth month = m;
+            chain = chain.compose(v -> finalize(connection, customerId, month, bps));
+          }
+          return chain;
+        }))
+        : Future.succeededFuture());
+  }
+
+  private static YearMonth firstDue(Optional<LocalDate> latestFinal, YearMonth first) {
+    return latestFinal.map(day -> YearMonth.from(day).plusMonths(1)).orElse(first);
   }
 
   private Future<Void> finalize(SqlConnection connection, UUID customerId, YearMonth month, int bps) {
@@ -120,13 +131,13 @@ public final class Billing {
   }
 
   /** What arrived for the final months that late events can still reach, beyond what was billed of them. */
-  private Future<Map<YearMonth, List<CurrencyTotals>>> lateAdjustments(SqlConnection connection, UUID customerId,
+  private Future<Map<YearMonth, List<CurrencyTotals>>> lateAdjustments(SqlClient client, UUID customerId,
                                                                        YearMonth month) {
-    Map<YearMonth, List<CurrencyTotals>> late = new java.util.TreeMap<>();
+    Map<YearMonth, List<CurrencyTotals>> late = new TreeMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (int back = LATE_MONTHS; back >= 1; back--) {
       YearMonth earlier = month.minusMonths(back);
-      chain = chain.compose(v -> store.accounted(connection, customerId, earlier.atDay(1)).compose(billed ->
+      chain = chain.compose(v -> store.accounted(client, customerId, earlier.atDay(1)).compose(billed ->
           billed.isEmpty() ? Future.succeededFuture()
               : rollups.byCurrency(customerId, start(earlier), end(earlier)).map(now -> {
                 List<CurrencyTotals> diff = difference(now, billed);
@@ -146,7 +157,7 @@ public final class Billing {
       // Late events go to the earliest open month, the next to be made final.
       boolean earliestOpen = isFinal(month.minusMonths(1));
       Future<Map<YearMonth, List<CurrencyTotals>>> late = earliestOpen
-          ? store.locked(customerId, connection -> lateAdjustments(connection, customerId, month))
+          ? lateAdjustments(store.reads(), customerId, month)
           : Future.succeededFuture(Map.of());
       return late.map(adjustments -> {
         adjustments.forEach((period, diffs) -> diffs.forEach(t -> lines.add(StatementLine.of(t, bps, period.toString()))));

@@ -23,7 +23,8 @@ public final class AlertStore {
 
   private static final String RULE_COLUMNS = "id, kind, threshold, window_seconds, min_events, gateway, "
       + "resolve_threshold, for_seconds, state, created_at, updated_at";
-  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE";
+  /** NO KEY: the writer's quota-lane inserts take a key-share lock on this row and must never wait for it. */
+  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE";
   private static final String COUNT = "SELECT count(*) FROM alert_rules WHERE customer_id = $1";
   private static final String INSERT = """
       INSERT INTO alert_rules (id, customer_id, kind, threshold, window_seconds, min_events, gateway,

@@ -4,6 +4,7 @@ import com.apisentinel.rollup.RollupQueries.CurrencyTotals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -21,7 +22,8 @@ public final class BillingStore {
   private static final String CUSTOMER_IDS = """
       SELECT id FROM customers WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2""";
   private static final String CUSTOMER = "SELECT created_at, tier FROM customers WHERE id = $1";
-  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE";
+  /** NO KEY: the writer's quota-lane inserts take a key-share lock on this row and must never wait for it. */
+  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE";
   private static final String LATEST = "SELECT max(period) FROM billing_statements WHERE customer_id = $1";
   private static final String SNAPSHOT = """
       SELECT generated_at, lines FROM billing_statements WHERE customer_id = $1 AND period = $2""";
@@ -67,14 +69,19 @@ public final class BillingStore {
   }
 
   /** Runs {@code work} holding the customer's row lock: finalizations of one customer take turns, on every node. */
+  /** The pool, for reads that need no lock. */
+  public SqlClient reads() {
+    return pool;
+  }
+
   public <T> Future<T> locked(UUID customerId, Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(customerId))
         .compose(locked -> work.apply(connection)));
   }
 
-  /** The last month with a final statement, if any. */
-  public Future<Optional<LocalDate>> latestFinal(SqlConnection connection, UUID customerId) {
-    return connection.preparedQuery(LATEST).execute(Tuple.of(customerId))
+  /** The last month with a final statement, if any; with the pool, or in a transaction. */
+  public Future<Optional<LocalDate>> latestFinal(SqlClient client, UUID customerId) {
+    return client.preparedQuery(LATEST).execute(Tuple.of(customerId))
         .map(rows -> Optional.ofNullable(rows.iterator().next().getLocalDate(0)));
   }
 
@@ -91,8 +98,8 @@ public final class BillingStore {
         lines)).mapEmpty();
   }
 
-  public Future<List<CurrencyTotals>> accounted(SqlConnection connection, UUID customerId, LocalDate period) {
-    return connection.preparedQuery(ACCOUNTED).execute(Tuple.of(customerId, period)).map(rows -> {
+  public Future<List<CurrencyTotals>> accounted(SqlClient client, UUID customerId, LocalDate period) {
+    return client.preparedQuery(ACCOUNTED).execute(Tuple.of(customerId, period)).map(rows -> {
       List<CurrencyTotals> totals = new ArrayList<>();
       rows.forEach(row -> totals.add(new CurrencyTotals(row.getString(0), row.getLong(1), row.getLong(2),
           row.getLong(3), row.getBigDecimal(4))));

@@ -28,7 +28,8 @@ public final class WebhookStore {
 
   private static final String ENDPOINT_COLUMNS = "id, url, description, event_types, enabled, disabled_reason, "
       + "created_at, updated_at";
-  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR UPDATE";
+  /** NO KEY: the writer's quota-lane inserts take a key-share lock on this row and must never wait for it. */
+  private static final String LOCK_CUSTOMER = "SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE";
   private static final String COUNT = "SELECT count(*) FROM webhook_endpoints WHERE customer_id = $1";
   private static final String INSERT = "INSERT INTO webhook_endpoints (id, customer_id, url, description, event_types, "
       + "secret_sealed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + ENDPOINT_COLUMNS;
