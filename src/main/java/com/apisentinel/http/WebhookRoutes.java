@@ -10,6 +10,7 @@ import com.apisentinel.webhook.WebhookSignature;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -45,13 +46,13 @@ final class WebhookRoutes implements RouteGroup {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 200;
 
-  private final Vertx vertx;
+  private final WorkerExecutor lookups;
   private final WebhookStore store;
   private final EndpointUrls urls;
   private final SecretBox secrets;
 
   WebhookRoutes(Vertx vertx, WebhookStore store, EndpointUrls urls, SecretBox secrets) {
-    this.vertx = vertx;
+    this.lookups = EndpointUrls.lookups(vertx);
     this.store = store;
     this.urls = urls;
     this.secrets = secrets;
@@ -193,9 +194,9 @@ final class WebhookRoutes implements RouteGroup {
         .onFailure(ctx::fail);
   }
 
-  /** DNS is blocking: the check runs on a worker. */
+  /** DNS is blocking: the check runs on the look-up pool. */
   private Future<Void> checkedUrl(String url) {
-    return vertx.executeBlocking(() -> urls.resolve(url), false).<Void>mapEmpty()
+    return lookups.executeBlocking(() -> urls.resolve(url), false).<Void>mapEmpty()
         .recover(failure -> Future.failedFuture(failure instanceof EndpointUrls.RefusedUrlException refused
             ? new InvalidBodyException("the webhook endpoint is invalid",
                 List.of(new FieldError("url", refused.getMessage())))

@@ -1,5 +1,7 @@
 package com.apisentinel.webhook;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -18,6 +20,15 @@ import java.util.Locale;
 public final class EndpointUrls {
 
   public static final int MAX_LENGTH = 2048;
+
+  /**
+   * Look-ups block and a host of the customer's choosing may answer slowly: they run on a small pool
+   * of their own (shared by every user of this name, closed with the verticle that made it), never
+   * on Vert.x's worker pool, where password hashing waits.
+   */
+  public static WorkerExecutor lookups(Vertx vertx) {
+    return vertx.createSharedWorkerExecutor("sentinel-webhook-dns", 4);
+  }
 
   private final boolean publicOnly;
 

@@ -4,6 +4,7 @@ import com.apisentinel.store.WebhookQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -40,12 +41,14 @@ final class WebhookSender {
   private final SecretBox secrets;
   private final RetrySchedule schedule;
   private final HttpClientAgent client;
+  private final WorkerExecutor lookups;
 
   WebhookSender(Vertx vertx, EndpointUrls urls, SecretBox secrets, RetrySchedule schedule) {
     this.vertx = vertx;
     this.urls = urls;
     this.secrets = secrets;
     this.schedule = schedule;
+    this.lookups = EndpointUrls.lookups(vertx);
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setForceSni(true)
         .setVerifyHost(true).setConnectTimeout((int) CONNECT_TIMEOUT_MS).setMaxRedirects(0), new PoolOptions());
   }
@@ -84,14 +87,14 @@ final class WebhookSender {
     } catch (IllegalStateException e) {
       return Future.succeededFuture(failed(attempt, null, started, "cannot sign: " + e.getMessage(), null));
     }
-    return vertx.executeBlocking(() -> urls.resolve(attempt.url()), false)
+    return lookups.executeBlocking(() -> urls.resolve(attempt.url()), false)
         .compose(target -> post(target, attempt.messageId(), timestamp, signature, body))
         .map(answer -> outcome(attempt, answer, started))
         .otherwise(failure -> failed(attempt, null, started, describe(failure), null));
   }
 
   Future<Void> close() {
-    return client.close();
+    return client.close().eventually(lookups::close);
   }
 
   private List<byte[]> secretsOf(WebhookQueue.Attempt attempt) {
