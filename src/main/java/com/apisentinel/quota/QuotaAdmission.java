@@ -114,14 +114,19 @@ public final class QuotaAdmission<W extends Metered> {
    * After COMMIT: of the write's reserved events, {@code stored} were new (duplicates do not count).
    * When this brings the month to 80 % or 100 % of the quota as this node knows it, the store is
    * told once per level, off the ingest path.
+   *
+   * @return the quota as it stands now, for the request's answer (null: unlimited, or no grant seen)
    */
-  public void settle(W write, int slot, QuotaPeriod period, int stored) {
+  public QuotaStatus settle(W write, int slot, QuotaPeriod period, int stored) {
     ledger.settle(write.customerId(), period, slot, write.events(), stored);
     QuotaStatus status = ledger.status(write.customerId(), period);
     if (status == null || stored == 0) {
-      return;
+      return status;
     }
     int level = status.remaining() == 0 ? 2 : status.remaining() * 5 <= status.limit() ? 1 : 0;
+    if (level == 0) {
+      return status;
+    }
     GrantKey key = new GrantKey(write.customerId(), period);
     if (level > notifiedLevel.getOrDefault(key, 0)) {
       notifiedLevel.put(key, level);
@@ -130,6 +135,7 @@ public final class QuotaAdmission<W extends Metered> {
         notifiedLevel.remove(key);
       });
     }
+    return status;
   }
 
   /** The write was not committed: its reservation returns to the lane. */

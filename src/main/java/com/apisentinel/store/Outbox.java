@@ -34,7 +34,7 @@ public final class Outbox {
   }
 
   /** A new message id: {@code msg_} and 32 hex digits. */
-  public static String newMessageId() {
+  private static String newMessageId() {
     return "msg_" + UUID.randomUUID().toString().replace("-", "");
   }
 

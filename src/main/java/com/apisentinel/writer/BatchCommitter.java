@@ -7,6 +7,7 @@ import com.apisentinel.bus.WriteResult;
 import com.apisentinel.ingest.Event;
 import com.apisentinel.metrics.IngestMeters;
 import com.apisentinel.quota.QuotaAdmission;
+import com.apisentinel.quota.QuotaStatus;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
@@ -117,9 +118,9 @@ final class BatchCommitter {
         committed.add(new EventsCommitted.Committed(write.customerId(), event.primaryGateway().wireName(),
             event.failoverUsed(), event.success(), event.recoveryTimeMs()));
       }
-      admission.settle(write, batch.slot(), batch.period(), events.size() - duplicates.cardinality());
-      write.message().reply(new WriteResult(duplicates, outcome.conflicts().get(w),
-          admission.status(write.customerId(), batch.period())));
+      QuotaStatus quota = admission.settle(write, batch.slot(), batch.period(),
+          events.size() - duplicates.cardinality());
+      write.message().reply(new WriteResult(duplicates, outcome.conflicts().get(w), quota));
     }
     if (!committed.isEmpty()) {
       Addresses.EVENTS_COMMITTED.publish(bus, new EventsCommitted(committed));
